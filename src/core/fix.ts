@@ -1,0 +1,245 @@
+/**
+ * From a rule's fix to a suggestion that is right, or to none. A fix is a set of edits on the
+ * original text; the suggestion is the whole lines they touch with the edits applied — exactly
+ * what GitHub writes back. Before anything is offered it is applied as GitHub would and checked:
+ * the text changed, the file still parses, the finding is gone, no other finding appears on the
+ * changed lines, and the lines lie in one hunk of the diff.
+ */
+import type { Edit, Fix, FixSafety } from "./finding.js";
+import { parsePython, computeLineStarts, statementLines, type ParsedPython } from "./python.js";
+import { FileModel } from "./scope.js";
+import { matchRules, type RawMatch } from "./match.js";
+import type { RuleSet } from "./rules/load.js";
+import { FIX_BUILDERS } from "./fixes/index.js";
+import { declarativeEdits } from "./fixes/edits.js";
+import { isDecline, type FixProposal } from "./fixes/types.js";
+
+export interface Suggestion {
+  startLine: number;
+  endLine: number;
+  replacement: string;
+}
+
+const TIER_RANK: Record<FixSafety, number> = { safe: 2, review: 1, explain: 0 };
+
+/** Line number (1-based) of string index `i`. */
+export function lineOf(lineStarts: number[], i: number): number {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+function lineEnd(source: string, lineStarts: number[], line: number): number {
+  const next = lineStarts[line];
+  return next === undefined ? source.length : next;
+}
+
+/** Apply non-overlapping edits (any order) to a string. */
+export function applyEdits(text: string, edits: Edit[], offset = 0): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  let guard = Number.POSITIVE_INFINITY;
+  for (const e of sorted) {
+    if (e.end > guard) throw new Error("overlapping edits");
+    out = out.slice(0, e.start - offset) + e.text + out.slice(e.end - offset);
+    guard = e.start;
+  }
+  return out;
+}
+
+/** The whole lines the edits touch, with the edits applied. */
+export function suggestionFromEdits(source: string, lineStarts: number[], edits: Edit[]): Suggestion {
+  const first = Math.min(...edits.map((e) => e.start));
+  const last = Math.max(...edits.map((e) => Math.max(e.start, e.end - 1)));
+  const startLine = lineOf(lineStarts, first);
+  const endLine = Math.max(startLine, lineOf(lineStarts, last));
+  const from = lineStarts[startLine - 1];
+  const to = lineEnd(source, lineStarts, endLine);
+  return { startLine, endLine, replacement: applyEdits(source.slice(from, to), edits, from) };
+}
+
+/** Replace lines startLine..endLine with `replacement`, as accepting the suggestion on GitHub does. */
+export function applySuggestion(source: string, s: Suggestion, lineStarts = computeLineStarts(source)): string {
+  const from = lineStarts[s.startLine - 1];
+  const to = lineEnd(source, lineStarts, s.endLine);
+  return source.slice(0, from) + s.replacement + source.slice(to);
+}
+
+/** Lines a suggestion may touch: one hunk's commentable new-side lines (omitted for whole-file scans). */
+export type HunkCheck = (startLine: number, endLine: number) => boolean;
+
+export interface FixOutcome {
+  fix: Fix | null;
+  withheld?: string;
+}
+
+function countByRule(matches: RawMatch[], from: number, to: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of matches) {
+    const line = m.node.startPosition.row + 1;
+    const st = statementLines(m.node);
+    if (st.end < from || Math.min(line, st.start) > to) continue;
+    out.set(m.rule.id, (out.get(m.rule.id) ?? 0) + 1);
+  }
+  return out;
+}
+
+/**
+ * Check a set of suggestions applied together (a fix and the import it needs).
+ * Returns the reason it must be withheld, or null when it is right.
+ */
+export function validateSuggestions(
+  parsed: ParsedPython,
+  before: RawMatch[],
+  match: RawMatch,
+  suggestions: Suggestion[],
+  rules: RuleSet,
+  inHunk?: HunkCheck,
+): string | null {
+  const lines = parsed.lineStarts;
+  for (const s of suggestions) {
+    const original = parsed.source.slice(lines[s.startLine - 1], lineEnd(parsed.source, lines, s.endLine));
+    if (original === s.replacement) return "the fix changes nothing";
+    if (inHunk && !inHunk(s.startLine, s.endLine)) return "the lines to change are not all inside one hunk of the diff";
+  }
+  // apply bottom-up so earlier line numbers stay valid
+  let text = parsed.source;
+  let shift = 0;
+  const ordered = [...suggestions].sort((a, b) => b.startLine - a.startLine);
+  for (const s of ordered) text = applySuggestion(text, s, computeLineStarts(text));
+  const after = parsePython(text);
+  if (after.partial) return "the fixed code would not parse";
+  const main = suggestions[0];
+  for (const s of suggestions) if (s !== main && s.startLine < main.startLine) shift += lineCount(s.replacement) - (s.endLine - s.startLine + 1);
+  const newStart = main.startLine + shift;
+  const newEnd = newStart + lineCount(main.replacement) - 1;
+  const afterMatches = matchRules(new FileModel(after), rules).matches;
+  const was = countByRule(before, main.startLine, main.endLine);
+  const now = countByRule(afterMatches, newStart, newEnd);
+  if ((now.get(match.rule.id) ?? 0) >= (was.get(match.rule.id) ?? 0)) return "the finding is still there after the fix";
+  for (const [rule, n] of now) {
+    if (rule !== match.rule.id && n > (was.get(rule) ?? 0)) return `the fix would raise another finding (${rule})`;
+  }
+  return null;
+}
+
+function lineCount(text: string): number {
+  if (!text) return 0;
+  const n = text.split("\n").length;
+  return text.endsWith("\n") ? n - 1 : n;
+}
+
+/** Indentation of a line. */
+function indentOf(parsed: ParsedPython, line: number): string {
+  const start = parsed.lineStarts[line - 1];
+  const m = /^[ \t]*/.exec(parsed.source.slice(start, start + 200));
+  return m ? m[0] : "";
+}
+
+/** The last line of the file's top-level import block (0 when there is none). */
+export function importBlockEnd(model: FileModel): number {
+  let last = 0;
+  for (const imp of model.imports) {
+    if (imp.scope !== model.module || imp.node.parent?.type !== "module") continue;
+    last = Math.max(last, imp.node.endPosition.row + 1);
+  }
+  return last;
+}
+
+/**
+ * Turn a builder's proposal into suggestions, placing any import the file lacks:
+ * next to the import block when that is in the same diff (a companion suggestion), else just
+ * above the statement when the builder allows a local import, else not at all (explain).
+ */
+function placeImports(
+  parsed: ParsedPython,
+  model: FileModel,
+  match: RawMatch,
+  proposal: FixProposal,
+  inHunk?: HunkCheck,
+): { suggestions: Suggestion[]; note?: string } | { decline: string } {
+  const main = suggestionFromEdits(parsed.source, parsed.lineStarts, proposal.edits);
+  const imports = proposal.imports ?? [];
+  if (!imports.length) return { suggestions: [main] };
+  const eol = parsed.source.includes("\r\n") ? "\r\n" : "\n";
+  const blockEnd = importBlockEnd(model);
+  if (blockEnd > 0 && blockEnd < main.startLine && (!inHunk || inHunk(blockEnd, blockEnd))) {
+    const from = parsed.lineStarts[blockEnd - 1];
+    const to = lineEnd(parsed.source, parsed.lineStarts, blockEnd);
+    let lineText = parsed.source.slice(from, to);
+    if (!lineText.endsWith("\n")) lineText += eol;
+    const companion = { startLine: blockEnd, endLine: blockEnd, replacement: lineText + imports.map((i) => i + eol).join("") };
+    return { suggestions: [main, companion], note: `needs \`${imports.join("; ")}\`: apply both suggestions together (add them to one batch)` };
+  }
+  if (proposal.localImportOk) {
+    const st = statementLines(match.node);
+    if (st.start === main.startLine) {
+      const indent = indentOf(parsed, st.start);
+      const head = imports.map((i) => `${indent}${i}${eol}`).join("");
+      return { suggestions: [{ ...main, replacement: head + main.replacement }] };
+    }
+  }
+  return { decline: `the fix needs \`${imports.join("; ")}\`, which the file does not import` };
+}
+
+export interface FixRequest {
+  parsed: ParsedPython;
+  model: FileModel;
+  match: RawMatch;
+  /** all matches in the file before the fix (to tell new findings from old ones) */
+  before: RawMatch[];
+  rules: RuleSet;
+  inHunk?: HunkCheck;
+}
+
+/** Build, place and validate the fix for one finding. */
+export function buildFix(req: FixRequest): FixOutcome {
+  const { parsed, model, match, rules, inHunk } = req;
+  const spec = match.rule.fix;
+  if (!spec) return { fix: null };
+  const st = statementLines(match.node);
+  const explain = (example: string | undefined, withheld?: string): FixOutcome => ({
+    fix: { safety: "explain", startLine: st.start, endLine: st.end, example: example ?? spec.example, ...(withheld ? { withheld } : {}) },
+    withheld,
+  });
+  if (spec.safety === "explain") return explain(spec.example);
+  if (parsed.partial) return explain(spec.example, "the file does not parse completely");
+
+  let proposal: FixProposal;
+  if (spec.builder) {
+    let built;
+    try {
+      built = FIX_BUILDERS[spec.builder]({ model, match, rule: match.rule });
+    } catch (e) {
+      return explain(spec.example, `the fix builder failed: ${(e as Error).message}`);
+    }
+    if (isDecline(built)) return explain(built.example ?? spec.example, built.decline);
+    proposal = built;
+  } else {
+    const edits = match.call && spec.edits ? declarativeEdits(model, match.call, spec.edits) : null;
+    if (!edits || !edits.length) return explain(spec.example, "no edit applies to this call");
+    proposal = { edits };
+  }
+  if (!proposal.edits.length) return explain(spec.example, "no edit applies to this call");
+
+  let safety: FixSafety = spec.safety;
+  if (proposal.safety && TIER_RANK[proposal.safety] < TIER_RANK[safety]) safety = proposal.safety;
+  if (safety === "explain") return explain(spec.example);
+
+  const placed = placeImports(parsed, model, match, proposal, inHunk);
+  if ("decline" in placed) return explain(spec.example, placed.decline);
+  const reason = validateSuggestions(parsed, req.before, match, placed.suggestions, rules, inHunk);
+  if (reason) return explain(spec.example, reason);
+
+  const [main, companion] = placed.suggestions;
+  const fix: Fix = { safety, startLine: main.startLine, endLine: main.endLine, replacement: main.replacement };
+  const caveat = proposal.caveat ?? spec.caveat;
+  if (safety === "review" && caveat) fix.caveat = caveat;
+  if (companion && placed.note) fix.companion = { ...companion, note: placed.note };
+  return { fix };
+}

@@ -1,0 +1,104 @@
+/**
+ * Byte-range edits on a call, shared by the declarative edits in rule files and the fix builders.
+ * They keep comments, quotes, line breaks and trailing commas as the author wrote them.
+ */
+import type { Edit } from "../finding.js";
+import type { Node } from "../python.js";
+import type { FileModel, CallSite } from "../scope.js";
+import type { EditSpec } from "../rules/schema.js";
+import { keywordArgument } from "../match.js";
+
+/** Replace the last name of the callee: `y.load(...)` → `y.safe_load(...)`. Only for attribute callees. */
+export function renameCallee(model: FileModel, call: CallSite, newName: string): Edit | null {
+  if (call.fn.type !== "attribute") return null;
+  const attr = call.fn.childForFieldName("attribute");
+  return attr ? { start: attr.startIndex, end: attr.endIndex, text: newName } : null;
+}
+
+function isBlank(s: string): boolean {
+  return /^[ \t]*$/.test(s);
+}
+
+/** Remove an argument with its separating comma; an argument alone on its line takes the line with it. */
+export function removeArgument(model: FileModel, arg: Node): Edit {
+  const src = model.source;
+  const next = arg.nextSibling;
+  const prev = arg.previousSibling;
+  const lineStart = src.lastIndexOf("\n", arg.startIndex - 1) + 1;
+  if (next && next.type === ",") {
+    let end = next.endIndex;
+    const nl = src.indexOf("\n", end);
+    const restOfLine = src.slice(end, nl === -1 ? src.length : nl);
+    if (isBlank(src.slice(lineStart, arg.startIndex)) && isBlank(restOfLine.replace(/\r$/, "")) && nl !== -1) {
+      return { start: lineStart, end: nl + 1, text: "" };
+    }
+    while (end < src.length && (src[end] === " " || src[end] === "\t")) end++;
+    return { start: arg.startIndex, end, text: "" };
+  }
+  if (prev && prev.type === ",") {
+    let start = prev.startIndex;
+    // `f(a,\n    x=1\n)`: drop the comma and the line holding the argument
+    const nl = src.indexOf("\n", arg.endIndex);
+    const after = src.slice(arg.endIndex, nl === -1 ? src.length : nl);
+    if (isBlank(src.slice(lineStart, arg.startIndex)) && isBlank(after.replace(/\r$/, "")) && nl !== -1 && lineStart > 0) {
+      return { start: prev.startIndex, end: nl - (src[nl - 1] === "\r" ? 1 : 0), text: "" };
+    }
+    while (start > 0 && (src[start - 1] === " " || src[start - 1] === "\t")) start--;
+    return { start, end: arg.endIndex, text: "" };
+  }
+  return { start: arg.startIndex, end: arg.endIndex, text: "" };
+}
+
+/** Add `name=value` to a call, or replace its value when the keyword is there. */
+export function setKeyword(model: FileModel, call: CallSite, name: string, value: string): Edit | null {
+  const existing = keywordArgument(model, call, name);
+  if (existing) {
+    const v = existing.childForFieldName("value");
+    return v ? { start: v.startIndex, end: v.endIndex, text: value } : null;
+  }
+  const args = call.args;
+  if (!args || args.type !== "argument_list") return null;
+  const src = model.source;
+  const items = args.namedChildren.filter((c) => c.type !== "comment");
+  const last = items[items.length - 1];
+  if (!last) {
+    const close = args.lastChild;
+    if (!close || close.type !== ")") return null;
+    return { start: close.startIndex, end: close.startIndex, text: `${name}=${value}` };
+  }
+  const after = last.nextSibling;
+  if (after && after.type === ",") {
+    // trailing comma: one argument per line → add ours on its own line with the same indent
+    const lineStart = src.lastIndexOf("\n", last.startIndex - 1) + 1;
+    const indent = src.slice(lineStart, last.startIndex);
+    if (isBlank(indent)) {
+      const nl = src.indexOf("\n", after.endIndex);
+      if (nl !== -1) {
+        const eol = src[nl - 1] === "\r" ? "\r\n" : "\n";
+        return { start: nl + 1, end: nl + 1, text: `${indent}${name}=${value},${eol}` };
+      }
+    }
+    return { start: after.endIndex, end: after.endIndex, text: ` ${name}=${value},` };
+  }
+  return { start: last.endIndex, end: last.endIndex, text: `, ${name}=${value}` };
+}
+
+/** Edits for a rule's declarative `edits`, or null when one cannot be made on this call. */
+export function declarativeEdits(model: FileModel, call: CallSite, specs: EditSpec[]): Edit[] | null {
+  const out: Edit[] = [];
+  for (const spec of specs) {
+    if ("rename_callee" in spec) {
+      const e = renameCallee(model, call, spec.rename_callee);
+      if (!e) return null;
+      out.push(e);
+    } else if ("remove_keyword" in spec) {
+      const kw = keywordArgument(model, call, spec.remove_keyword);
+      if (kw) out.push(removeArgument(model, kw));
+    } else {
+      const e = setKeyword(model, call, spec.set_keyword.name, spec.set_keyword.value);
+      if (!e) return null;
+      out.push(e);
+    }
+  }
+  return out;
+}

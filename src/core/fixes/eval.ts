@@ -1,0 +1,19 @@
+import type { FixBuilder } from "./types.js";
+
+/** eval(x) → ast.literal_eval(x), reusing the file's `ast` import or adding one. */
+export const evalLiteral: FixBuilder = ({ model, match }) => {
+  const call = match.call;
+  if (!call || call.fn.type !== "identifier") return { decline: "not a plain eval() call" };
+  const args = call.args?.namedChildren ?? [];
+  if (args.length !== 1 || args[0].type === "keyword_argument" || args[0].type.endsWith("splat")) {
+    return { decline: "eval() with globals/locals: its caller expects code, not a literal" };
+  }
+  const alias = model.importedAs("ast", call.scope, call.node.startIndex);
+  const fromImport = model.importedAs("ast.literal_eval", call.scope, call.node.startIndex);
+  if (fromImport) return { edits: [{ start: call.fn.startIndex, end: call.fn.endIndex, text: fromImport }] };
+  return {
+    edits: [{ start: call.fn.startIndex, end: call.fn.endIndex, text: `${alias ?? "ast"}.literal_eval` }],
+    imports: alias ? [] : ["import ast"],
+    localImportOk: true,
+  };
+};
