@@ -27,6 +27,16 @@ export const operations: Record<string, OpenApiOperation> = JSON.parse(
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 
+/** OpenAPI 3.0 means `nullable: true` to admit null even with an `enum`; ajv wants null listed. */
+function allowNullInNullableEnums(node: unknown): any {
+  if (Array.isArray(node)) return node.map(allowNullInNullableEnums);
+  if (node === null || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = allowNullInNullableEnums(v);
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+  return out;
+}
+
 const compiled = new Map<string, ValidateFunction>();
 
 function validatorFor(operationId: string, part: "request" | "response"): ValidateFunction {
@@ -37,7 +47,7 @@ function validatorFor(operationId: string, part: "request" | "response"): Valida
   if (!op) throw new Error(`unknown operationId ${operationId}`);
   const schema = part === "request" ? op.requestBody?.schema : op.response?.schema;
   if (!schema) throw new Error(`${operationId} has no ${part} body schema`);
-  validate = ajv.compile(schema);
+  validate = ajv.compile(allowNullInNullableEnums(schema));
   compiled.set(key, validate);
   return validate;
 }
