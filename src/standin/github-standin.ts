@@ -1349,6 +1349,8 @@ export class GitHubStandin {
         repository: {
           pullRequest: {
             number,
+            headRefOid: pull.headSha,
+            state: (pull.spec.state ?? "open") === "closed" ? "CLOSED" : "OPEN",
             reviewThreads: { totalCount: nodes.length, pageInfo: { hasNextPage: false, endCursor: null }, nodes },
           },
         },

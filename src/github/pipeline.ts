@@ -1,0 +1,199 @@
+/**
+ * One analysis of one pull-request head, from the check run to the review. Every path ends with
+ * the check run completed — with the findings' conclusion, or with the reason it could not finish.
+ */
+import type { GitHub, RepoRef } from "./octokit.js";
+import { statusOf } from "./octokit.js";
+import { CheckRun, type Conclusion } from "./check.js";
+import { listChangedFiles, prepareFiles } from "./files.js";
+import { planReview, postReview, readPullState, resolveFixedThreads } from "./review.js";
+import { parseConfig, pathSelector, ruleFilter, failsCheck, type RepoConfig } from "../core/config.js";
+import { newReport, analyzeInto, finishReport, type Report } from "../core/report.js";
+import { annotationFor, checkSummary, checkTitle } from "../core/render.js";
+import type { RuleSet } from "../core/rules/load.js";
+import type { Finding } from "../core/finding.js";
+
+export interface PullTarget {
+  repo: RepoRef;
+  installationId: number;
+  number: number;
+  headSha: string;
+  draft: boolean;
+  state: "open" | "closed";
+  /** what asked for this analysis, for the logs */
+  trigger: string;
+}
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface PipelineDeps {
+  gh: GitHub;
+  rules: RuleSet;
+  /** the repo config as parsed YAML (null when absent); throws when it cannot be read */
+  loadConfig: () => Promise<unknown>;
+  log: Logger;
+  /** whole-analysis time budget */
+  timeoutMs?: number;
+}
+
+export interface AnalysisOutcome {
+  conclusion: Conclusion;
+  title: string;
+  reviewPosted: boolean;
+  inlinePosted: number;
+  findings: Finding[];
+  superseded: boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 5 * 60 * 1000;
+
+class Superseded extends Error {}
+class TimedOut extends Error {}
+
+function conclusionFor(config: RepoConfig, findings: Finding[]): Conclusion {
+  if (findings.some((f) => failsCheck(config, f.severity))) return "failure";
+  return findings.length ? "neutral" : "success";
+}
+
+async function readConfig(deps: PipelineDeps): Promise<{ config: RepoConfig; problems: string[] }> {
+  try {
+    return parseConfig(await deps.loadConfig());
+  } catch (e) {
+    const { config } = parseConfig(null);
+    return { config, problems: [`the file could not be read: ${(e as Error).message}`] };
+  }
+}
+
+/** Analyse one head and publish the result. Never throws; never leaves the check in progress. */
+export async function analyzePullRequest(deps: PipelineDeps, target: PullTarget): Promise<AnalysisOutcome> {
+  const { gh, log } = deps;
+  const check = new CheckRun(gh, target.repo, target.headSha);
+  const outcome: AnalysisOutcome = { conclusion: "neutral", title: "", reviewPosted: false, inlinePosted: 0, findings: [], superseded: false };
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = { passed: false };
+  try {
+    await check.start();
+    const budget = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        deadline.passed = true;
+        reject(new TimedOut(`the analysis took longer than ${Math.round((deps.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s`));
+      }, deps.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      timer.unref?.();
+    });
+    const result = await Promise.race([run(deps, target, check, outcome, deadline), budget]);
+    return result;
+  } catch (e) {
+    const status = statusOf(e);
+    const superseded = e instanceof Superseded;
+    const reason = superseded
+      ? (e as Error).message
+      : status === 404
+        ? "the pull request or one of its files no longer exists on GitHub"
+        : `HunkGuard could not finish: ${(e as Error).message}`;
+    if (!superseded) log.error({ err: (e as Error).message, status, repo: `${target.repo.owner}/${target.repo.repo}`, pull: target.number }, "analysis failed");
+    outcome.superseded = superseded;
+    outcome.conclusion = superseded ? "neutral" : "neutral";
+    outcome.title = superseded ? "Superseded by a newer push" : "HunkGuard could not finish";
+    if (!check.completed) {
+      try {
+        await check.complete(outcome.conclusion, {
+          title: outcome.title,
+          summary: `${reason}.${superseded ? "" : " Re-run the check to try again; findings from this run were not posted."}`,
+        });
+      } catch (e2) {
+        log.error({ err: (e2 as Error).message }, "could not complete the check run");
+      }
+    }
+    return outcome;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outcome: AnalysisOutcome, deadline: { passed: boolean }): Promise<AnalysisOutcome> {
+  const { gh, rules } = deps;
+  const { config, problems } = await readConfig(deps);
+  const done = async (conclusion: Conclusion, title: string, summary: string) => {
+    outcome.conclusion = conclusion;
+    outcome.title = title;
+    await check.complete(conclusion, { title, summary });
+    return outcome;
+  };
+
+  // 1. cheap exits: closed, draft, nothing Python
+  if (target.state === "closed") return done("success", "Pull request is closed", "Nothing to analyse: the pull request is closed.");
+  if (target.draft && !config.drafts) return done("skipped", "Draft pull request", "Drafts are not analysed (`drafts: false` in `.github/hunkguard.yml`).");
+  const { files, truncated } = await listChangedFiles(gh, target.repo, target.number);
+  const selected = pathSelector(config);
+  const python = files.filter((f) => f.status !== "removed" && selected(f.path));
+  if (!python.length) {
+    return done("success", "No Python changes", problems.length ? checkSummary({ findings: [], skipped: [], tally: newReport().tally, files: 0, lines: 0, inlinePosted: 0, inlineAlreadyThere: 0, configProblems: problems, notes: [] }) : "This pull request changes no Python files HunkGuard analyses.");
+  }
+
+  // 2. contents and changed lines; 3. the analysis (pure core)
+  let mergeBase: string | null = null;
+  const prepared = await prepareFiles(gh, target.repo, python, {
+    headSha: target.headSha,
+    maxFileBytes: config.max_file_bytes,
+    baseSha: async () => {
+      if (!mergeBase) {
+        const { data } = await gh.rest.pulls.get({ ...target.repo, pull_number: target.number });
+        const cmp = await gh.rest.repos.compareCommitsWithBasehead({ ...target.repo, basehead: `${data.base.sha}...${target.headSha}`, per_page: 1 });
+        mergeBase = cmp.data.merge_base_commit.sha;
+      }
+      return mergeBase;
+    },
+  });
+  const report: Report = newReport();
+  report.skipped.push(...prepared.skipped);
+  const enabled = ruleFilter(config);
+  for (const source of prepared.sources) {
+    analyzeInto(report, source, { rules, enabled, mode: config.filter, minSeverity: config.min_severity }, { maxFileBytes: config.max_file_bytes });
+  }
+  finishReport(report);
+  outcome.findings = report.findings;
+
+  // 4. only the newest head posts
+  const state = await readPullState(gh, target.repo, target.number);
+  if (deadline.passed) return outcome;
+  if (state.headSha && state.headSha !== target.headSha) {
+    throw new Superseded(`A newer commit (${state.headSha.slice(0, 7)}) was pushed while ${target.headSha.slice(0, 7)} was analysed; that commit gets its own check`);
+  }
+
+  // 5. the review: only what is not on the pull request yet
+  const plan = planReview(report.findings, prepared.patches, state.fingerprints, rules, config.max_inline_comments);
+  const notes: string[] = [];
+  if (truncated) notes.push("GitHub lists at most 3,000 changed files; files past that were not analysed.");
+  if (plan.comments.length || plan.overflow.length) {
+    const ghPatched = new Set(python.filter((f) => f.patch !== undefined).map((f) => f.path));
+    const posted = await postReview(gh, target.repo, target.number, target.headSha, plan, (p) => ghPatched.has(p));
+    outcome.reviewPosted = true;
+    outcome.inlinePosted = posted.inlinePosted;
+    notes.push(...posted.notes);
+  }
+  const current = new Set(report.findings.map((f) => f.fingerprint));
+  const resolved = await resolveFixedThreads(gh, state, current, new Set(prepared.sources.map((s) => s.path)));
+  if (resolved) notes.push(`${resolved} earlier comment thread(s) resolved: their findings are gone.`);
+
+  // 6. the check: every finding annotated, nothing dropped silently
+  const conclusion = conclusionFor(config, report.findings);
+  const summary = checkSummary({
+    findings: report.findings,
+    skipped: report.skipped,
+    tally: report.tally,
+    files: report.files,
+    lines: report.lines,
+    inlinePosted: outcome.inlinePosted,
+    inlineAlreadyThere: plan.alreadyPosted.length,
+    configProblems: problems,
+    notes,
+  });
+  outcome.conclusion = conclusion;
+  outcome.title = checkTitle(report.findings);
+  await check.complete(conclusion, { title: outcome.title, summary, annotations: report.findings.map(annotationFor) });
+  return outcome;
+}

@@ -1,0 +1,65 @@
+/**
+ * In-process scheduling: the same delivery twice runs once; analyses for one installation run one
+ * at a time (GitHub's secondary limits punish concurrent mutations); for one pull request, the
+ * newest head wins — older queued work is dropped, and an event older than one already seen is ignored.
+ */
+export interface JobKey {
+  installationId: number;
+  /** owner/repo#number */
+  pull: string;
+  headSha: string;
+  /** when the pull request was last updated per the event (orders out-of-order deliveries); absent for re-runs */
+  updatedAt?: number;
+}
+
+export type JobResult = "ran" | "dropped" | "duplicate";
+
+const DELIVERY_MEMORY = 5000;
+
+export class AnalysisQueue {
+  private readonly deliveries = new Set<string>();
+  private readonly chains = new Map<number, Promise<unknown>>();
+  private readonly newest = new Map<string, { sha: string; at: number }>();
+  private readonly running = new Set<Promise<unknown>>();
+
+  /** Remember a delivery id; true when it was seen before. */
+  isDuplicate(deliveryId: string | undefined): boolean {
+    if (!deliveryId) return false;
+    if (this.deliveries.has(deliveryId)) return true;
+    this.deliveries.add(deliveryId);
+    if (this.deliveries.size > DELIVERY_MEMORY) this.deliveries.delete(this.deliveries.values().next().value!);
+    return false;
+  }
+
+  enqueue(key: JobKey, work: () => Promise<unknown>): Promise<JobResult> {
+    if (key.updatedAt !== undefined) {
+      const seen = this.newest.get(key.pull);
+      if (seen && seen.at > key.updatedAt && seen.sha !== key.headSha) return Promise.resolve("dropped");
+      this.newest.set(key.pull, { sha: key.headSha, at: key.updatedAt });
+    }
+    const previous = this.chains.get(key.installationId) ?? Promise.resolve();
+    const job = previous.then(async (): Promise<JobResult> => {
+      const newest = this.newest.get(key.pull);
+      if (key.updatedAt !== undefined && newest && newest.sha !== key.headSha) return "dropped";
+      await work();
+      return "ran";
+    });
+    const settled = job.catch(() => "ran" as const);
+    this.chains.set(key.installationId, settled);
+    this.running.add(settled);
+    void settled.finally(() => {
+      this.running.delete(settled);
+      if (this.chains.get(key.installationId) === settled) this.chains.delete(key.installationId);
+    });
+    return job;
+  }
+
+  /** Resolves when no work is queued or running. */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+
+  get size(): number {
+    return this.running.size;
+  }
+}
