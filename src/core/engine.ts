@@ -8,6 +8,7 @@ import { matchRules, type RawMatch } from "./match.js";
 import { suppressedBy } from "./suppress.js";
 import { fingerprint } from "./fingerprint.js";
 import { buildFix, type HunkCheck } from "./fix.js";
+import { taintIndex } from "./taint.js";
 import type { Rule, RuleSet } from "./rules/load.js";
 import { compareFindings, SEVERITY_RANK, type Finding, type Severity } from "./finding.js";
 
@@ -63,11 +64,27 @@ function snippetFor(parsed: ParsedPython, m: RawMatch): string {
   return m.rule.category === "secrets" ? maskStringLiterals(text) : text;
 }
 
+/** Categories where an untrusted value makes the finding certain. */
+const SINK_CATEGORIES = new Set(["code-exec", "command-injection", "sqli", "deserialization", "yaml", "path-traversal", "ssrf", "xss-template", "xml"]);
+
+/** Raise findings whose call receives request data / input() / sys.argv to high confidence, naming the source. */
+function markTainted(model: FileModel, matches: RawMatch[]): void {
+  for (const m of matches) {
+    if (!m.call || m.source || !SINK_CATEGORIES.has(m.rule.category)) continue;
+    const t = taintIndex(model).callTaint(m.call);
+    if (t) {
+      m.confidence = "high";
+      m.source = t.description;
+    }
+  }
+}
+
 export function analyzeSource(path: string, source: string, opts: AnalyzeOptions): FileAnalysis {
   const parsed = parsePython(source);
   const model = new FileModel(parsed);
   const { matches, failures } = matchRules(model, opts.rules, opts.enabled);
   matches.sort((a, b) => a.node.startIndex - b.node.startIndex || a.rule.id.localeCompare(b.rule.id));
+  markTainted(model, matches);
 
   const result: FileAnalysis = {
     path,

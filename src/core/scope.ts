@@ -82,6 +82,15 @@ const MODEL_QUERY = `
 
 let modelQuery: Parser.Query | null = null;
 
+/** Python's builtin functions (exception classes and constants left out): an unbound name resolves only to these. */
+export const BUILTINS = new Set(
+  ("__import__ abs aiter all anext any ascii bin bool breakpoint bytearray bytes callable chr classmethod compile " +
+    "complex copyright credits delattr dict dir divmod enumerate eval exec exit filter float format frozenset getattr " +
+    "globals hasattr hash help hex id input int isinstance issubclass iter len license list locals map max memoryview " +
+    "min next object oct open ord pow print property quit range repr reversed round set setattr slice sorted " +
+    "staticmethod str sum super tuple type vars zip").split(" "),
+);
+
 export class FileModel {
   readonly module: Scope;
   readonly scopes: Scope[] = [];
@@ -279,7 +288,8 @@ export class FileModel {
         if (!found) {
           const out: string[] = [];
           for (let s: Scope | null = scope; s; s = s.parent) for (const m of s.stars) out.push(`${m}.${name}`);
-          out.push(name);
+          // an unbound name that is not a builtin is a NameError, or comes from somewhere we cannot see
+          if (BUILTINS.has(name)) out.push(name);
           return out;
         }
         const b = found.binding;

@@ -1,4 +1,209 @@
-/** Fix builders for the command rules. */
-import type { FixBuilder } from "./types.js";
+/**
+ * Fix builders for the command rules.
+ *
+ * A shell command built from values gets one of two fixes, both review tier:
+ * - an argument list without the shell, when the literal parts use no shell feature and every
+ *   value is a whole word (`subprocess.check_output(["git", "log", branch])`);
+ * - else the shell is kept and each value is wrapped in `shlex.quote(...)` (dropping the template's
+ *   own quotes around it: `'{x}'` → `{shlex.quote(x)}`).
+ * A command held in a variable is explained, never rewritten: `shell=False` on a string raises
+ * FileNotFoundError and `shlex.split` changes what a command using shell features means.
+ */
+import type { Edit } from "../finding.js";
+import type { Node } from "../python.js";
+import type { CallSite, FileModel } from "../scope.js";
+import { keywordArgument } from "../match.js";
+import type { FixBuilder, FixDecline, FixProposal, FixContext } from "./types.js";
+import { removeArgument, setKeyword } from "./edits.js";
+import {
+  argvWords,
+  commandTemplate,
+  holeContexts,
+  type CommandTemplate,
+  type TemplateChar,
+} from "../matchers/command-shell.js";
+import type { CommandLevel } from "../matchers/command.js";
+import { BUILDERS as deserialization } from "./command-deserialization.js";
 
-export const BUILDERS: Record<string, FixBuilder> = {};
+/** subprocess functions whose `shell=True` can simply go once the command is a list */
+const SUBPROCESS_ARGV = new Set(["subprocess.call", "subprocess.run", "subprocess.Popen", "subprocess.check_call", "subprocess.check_output"]);
+
+const ARGV_CAVEAT =
+  "Runs without a shell: each value becomes exactly one argument (no splitting, globbing or `$` expansion); a value starting with `-` can still be read as an option (add `--` where the tool supports it), and non-string values need `str()`.";
+const CONSTANT_CAVEAT = "Runs the program directly instead of through `/bin/sh`: the same PATH lookup, but shell aliases and builtins no longer apply.";
+const SYSTEM_CAVEAT = "Runs the program directly instead of through `/bin/sh`; `check=False` keeps ignoring a failing exit status, as `os.system` did.";
+const SHLEX_CAVEAT =
+  "`shlex.quote` quotes for a POSIX shell (not `cmd.exe` on Windows); an argument list without `shell=True` is safer still.";
+
+const VARIABLE_REASON =
+  "the command is a string made elsewhere: `shell=False` on a string fails (FileNotFoundError) and `shlex.split` changes what shell features in it mean; build it as an argument list, or quote each value where it is built";
+const VARIABLE_EXAMPLE = `import shlex
+import subprocess
+
+# no shell: one list item per argument, nothing to escape
+subprocess.run(["git", "log", "--oneline", branch], check=True)
+
+# when you need shell features, quote every value that goes into the command
+subprocess.run(f"git log --oneline {shlex.quote(branch)} | head -n 5", shell=True, check=True)
+`;
+
+/** The local name under which the file imports `qualified` (verified against the binding it would hit). */
+export function importedName(model: FileModel, qualified: string, call: CallSite): string | null {
+  for (const imp of model.imports) {
+    if (imp.qualified !== qualified) continue;
+    const found = model.lookup(imp.local, call.scope, call.node.startIndex);
+    if (found && found.binding.kind === "import" && found.binding.qualified === qualified) return imp.local;
+  }
+  return null;
+}
+
+/** A name we may introduce with an import: not bound to anything else where the call is. */
+function nameIsFree(model: FileModel, name: string, call: CallSite): boolean {
+  return !model.lookup(name, call.scope, call.node.startIndex);
+}
+
+interface CommandData {
+  script: Node;
+  argument: Node;
+  viaArgv: boolean;
+  level: CommandLevel;
+}
+
+function decline(reason: string, example?: string): FixDecline {
+  return example ? { decline: reason, example } : { decline: reason };
+}
+
+/** Python source for the argument list, or the reason there is none. */
+function argvItems(model: FileModel, tpl: CommandTemplate): string[] | { reason: string } {
+  const words = argvWords(tpl);
+  if ("reason" in words) return words;
+  const q = tpl.quote === "'" ? "'" : '"';
+  return words.map((w) => {
+    if (w.t === "text") return `${q}${model.source.slice(w.start, w.end)}${q}`;
+    const text = model.text(w.hole.expr);
+    return w.hole.numeric ? `str(${text})` : text;
+  });
+}
+
+/** The no-shell rewrite for the callee, or the reason it does not apply. */
+function argvRoute(ctx: FixContext, d: CommandData, tpl: CommandTemplate): FixProposal | { reason: string } {
+  const { model, match } = ctx;
+  const call = match.call!;
+  const callee = match.callee ?? "";
+  if (tpl.kind !== "constant" && tpl.kind !== "fstring") return { reason: "only f-string and constant commands are turned into argument lists" };
+  if (d.viaArgv || d.script.id !== d.argument.id) return { reason: "the command is already inside an argument list" };
+  const items = argvItems(model, tpl);
+  if ("reason" in items) return items;
+  const list = `[${items.join(", ")}]`;
+  const script = { start: d.script.startIndex, end: d.script.endIndex };
+
+  if (callee === "os.system") {
+    if (call.node.parent?.type !== "expression_statement") return { reason: "the exit status of `os.system` is used" };
+    let sp = importedName(model, "subprocess", call);
+    const imports: string[] = [];
+    if (!sp) {
+      // an f-string keeps its shell and gets quoted instead: no new import for a bigger change
+      if (tpl.kind !== "constant" || !nameIsFree(model, "subprocess", call)) return { reason: "`subprocess` is not imported" };
+      sp = "subprocess";
+      imports.push("import subprocess");
+    }
+    const check = setKeyword(model, call, "check", "False");
+    if (!check) return { reason: "cannot add `check=False` to this call" };
+    return {
+      edits: [{ start: call.fn.startIndex, end: call.fn.endIndex, text: `${sp}.run` }, { ...script, text: list }, check],
+      caveat: tpl.kind === "constant" ? SYSTEM_CAVEAT : ARGV_CAVEAT,
+      imports,
+      localImportOk: true,
+    };
+  }
+
+  if (SUBPROCESS_ARGV.has(callee)) {
+    const shell = keywordArgument(model, call, "shell");
+    if (!shell) return { reason: "no `shell=` keyword to remove" };
+    if (keywordArgument(model, call, "executable")) return { reason: "`executable=` names the shell to run" };
+    return {
+      edits: [{ ...script, text: list }, removeArgument(model, shell)],
+      caveat: tpl.kind === "constant" ? CONSTANT_CAVEAT : ARGV_CAVEAT,
+    };
+  }
+
+  if (callee === "asyncio.create_subprocess_shell" && call.fn.type === "attribute" && d.argument.parent?.type === "argument_list") {
+    const attr = call.fn.childForFieldName("attribute")!;
+    return {
+      edits: [{ start: attr.startIndex, end: attr.endIndex, text: "create_subprocess_exec" }, { ...script, text: items.join(", ") }],
+      caveat: tpl.kind === "constant" ? CONSTANT_CAVEAT : ARGV_CAVEAT,
+    };
+  }
+  return { reason: "this call needs its shell (its result or signature depends on it)" };
+}
+
+/** Keep the shell and quote every value that is not already safe. */
+function shlexRoute(ctx: FixContext, tpl: CommandTemplate): FixProposal | FixDecline {
+  const { model, match } = ctx;
+  const call = match.call!;
+  if (tpl.opaque) return decline("the command holds an escape sequence HunkGuard does not rewrite");
+  let quote = importedName(model, "shlex.quote", call);
+  const imports: string[] = [];
+  if (!quote) {
+    const mod = importedName(model, "shlex", call);
+    if (mod) quote = `${mod}.quote`;
+    else if (nameIsFree(model, "shlex", call)) {
+      quote = "shlex.quote";
+      imports.push("import shlex");
+    } else return decline("the name `shlex` means something else here");
+  }
+  const contexts = holeContexts(tpl.parts);
+  const edits: Edit[] = [];
+  const wrapped = new Set<number>();
+  for (const [i, where] of contexts) {
+    const hole = tpl.parts[i];
+    if (hole.t !== "h" || hole.safe) continue;
+    if (!hole.wrappable) return decline("a value in the command uses a conversion or format spec (`!r`, `:>10`, `=`)");
+    if (where.where === "inside") {
+      return decline("a value sits inside a longer quoted string of the command: quoting it there would break the quotes");
+    }
+    if (where.where === "quoted-alone") {
+      for (const c of [where.open, where.close]) if (!edits.some((e) => e.start === c.start)) edits.push({ start: c.start, end: c.end, text: "" });
+    }
+    if (wrapped.has(hole.expr.id)) continue;
+    wrapped.add(hole.expr.id);
+    edits.push({ start: hole.expr.startIndex, end: hole.expr.startIndex, text: `${quote}(` });
+    edits.push({ start: hole.expr.endIndex, end: hole.expr.endIndex, text: ")" });
+  }
+  if (!wrapped.size) return decline("no value to quote");
+  return { edits, caveat: SHLEX_CAVEAT, imports, localImportOk: true };
+}
+
+/** A shell command built from values → an argument list without the shell, or `shlex.quote` around each value. */
+const shellCommandFix: FixBuilder = (ctx) => {
+  const { model, match } = ctx;
+  const d = match.data as CommandData | undefined;
+  const call = match.call;
+  if (!call || !d?.script) return decline("no command string to rewrite");
+  if (d.level === "dynamic") return decline(VARIABLE_REASON, VARIABLE_EXAMPLE);
+  if (d.argument.type === "list" || d.argument.type === "tuple") {
+    if (!d.viaArgv) {
+      return decline("with `shell=True` only the first item of the list is the command (the others become `$0`, `$1`…): pass the list without `shell=True`, or one command string");
+    }
+  }
+  const tpl = commandTemplate(model, d.script, call.scope);
+  if (!tpl) return decline("the command is built in a way HunkGuard does not rewrite mechanically", VARIABLE_EXAMPLE);
+  const argv = argvRoute(ctx, d, tpl);
+  if (!("reason" in argv)) return argv;
+  if (d.level === "constant") return decline(argv.reason);
+  return shlexRoute(ctx, tpl);
+};
+
+/** `tar czf out.tgz *` → `tar czf out.tgz ./*`: expanded names can no longer start with `-`. */
+const wildcardDotSlash: FixBuilder = ({ match }) => {
+  const globs = (match.data?.globs ?? []) as TemplateChar[];
+  if (!globs.length) return decline("no glob to rewrite");
+  if (globs.some((g) => g.end - g.start !== 1)) return decline("the glob is written with an escape sequence");
+  return { edits: globs.map((g) => ({ start: g.start, end: g.start, text: "./" })) };
+};
+
+export const BUILDERS: Record<string, FixBuilder> = {
+  "shell-command": shellCommandFix,
+  "shell-wildcard-dot-slash": wildcardDotSlash,
+  ...deserialization,
+};

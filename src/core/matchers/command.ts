@@ -1,4 +1,420 @@
-/** Named matchers for the command rules. */
-import type { Matcher } from "./types.js";
+/**
+ * Named matchers for the command rules. Rule files say which functions run a command and where the
+ * command is (`match.options.sources`); these matchers find the command string of each call and
+ * grade it: constant (low), built from values that are all constants or `shlex.quote`d (not
+ * reported), built from other values (high), or any other dynamic value (high, lower confidence).
+ */
+import { z } from "zod";
+import type { Node } from "../python.js";
+import type { CallSite, FileModel, Scope } from "../scope.js";
+import type { Rule } from "../rules/load.js";
+import type { Confidence, Severity } from "../finding.js";
+import { argument, keywordArgument } from "../match.js";
+import type { Matcher, MatcherHit } from "./types.js";
+import { commandTemplate, isSafeValue, shellScriptInArgv, type CommandTemplate, type TemplateChar } from "./command-shell.js";
 
-export const MATCHERS: Record<string, Matcher> = {};
+const Level = z.enum(["high", "medium", "low"]);
+const Place = z.object({ position: z.number().int().min(0).optional(), keyword: z.string().optional() }).strict();
+
+const Source = z
+  .object({
+    /** callee names after import/alias resolution */
+    calls: z.array(z.string()).default([]),
+    /** where the command is: the first place that holds an argument wins */
+    command: z.array(Place).default([{ position: 0 }]),
+    /**
+     * always: the function always runs a shell; keyword: only with a truthy `shell=`;
+     * any_call: every call with a truthy `shell=` whose callee is not in `exclude`
+     */
+    shell: z.enum(["always", "keyword", "any_call"]).default("always"),
+    exclude: z.array(z.string()).default([]),
+    /** an argument list `[sh, "-c", script]` (without `shell=True`) runs `script` through a shell */
+    argv_shell: z.boolean().default(false),
+    /** a method of this name in a file that imports `module`, when the receiver cannot be resolved */
+    unresolved_method: z.object({ name: z.string(), module: z.string() }).strict().optional(),
+  })
+  .strict();
+
+const Grade = z.object({ severity: z.union([Level, z.literal("none")]), confidence: Level, message: z.string().optional() }).strict();
+
+const ShellOptions = z
+  .object({
+    sources: z.array(Source).min(1),
+    constant: Grade,
+    built: Grade,
+    dynamic: Grade,
+  })
+  .strict();
+
+const WildcardOptions = z
+  .object({
+    sources: z.array(Source).min(1),
+    /** commands whose options a file name can inject */
+    programs: z.array(z.string()).min(1),
+  })
+  .strict();
+
+const ExecOptions = z
+  .object({
+    calls: z.array(z.string()).min(1),
+    /** well-known values that are not attacker-controlled (`sys.executable`) */
+    trusted: z.array(z.string()).default([]),
+    program: Grade,
+    shell_built: Grade,
+    shell_dynamic: Grade,
+  })
+  .strict();
+
+type SourceSpec = z.infer<typeof Source>;
+type GradeSpec = z.infer<typeof Grade>;
+
+/** Options are validated once per rule. */
+const parsedOptions = new WeakMap<Rule, unknown>();
+function options<T>(rule: Rule, schema: z.ZodType<T>, raw: Record<string, unknown>): T {
+  let o = parsedOptions.get(rule) as T | undefined;
+  if (o === undefined) {
+    const r = schema.safeParse(raw);
+    if (!r.success) throw new Error(`bad match.options: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    parsedOptions.set(rule, (o = r.data));
+  }
+  return o;
+}
+
+/** A call of one of `names`: the resolved callee, or null. Pre-filtered by the callee's last name. */
+export function calleeOf(model: FileModel, call: CallSite, names: Set<string>, lastNames: Set<string>): string | null {
+  let last = call.lastName;
+  if (!lastNames.has(last)) {
+    const imported = call.fn.type === "identifier" ? model.importedLastNames.get(last) : undefined;
+    if (!imported || !lastNames.has(imported)) return null;
+    last = imported;
+  }
+  for (const q of model.resolve(call.fn, call.scope)) if (names.has(q)) return q;
+  return null;
+}
+
+export function lastNamesOf(names: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const n of names) out.add(n.replace(/\(\)/g, "").split(".").pop()!);
+  return out;
+}
+
+/** `shell=` with a truthy literal value (True, 1, a non-empty string). */
+function shellIsTrue(model: FileModel, call: CallSite): boolean {
+  const kw = keywordArgument(model, call, "shell");
+  const v = kw?.childForFieldName("value");
+  if (!v) return false;
+  if (v.type === "true") return true;
+  if (v.type === "integer") return Number(model.text(v)) !== 0;
+  if (v.type === "string") {
+    const c = model.classify(v, call.scope);
+    return c.kind === "constant" && c.value !== "";
+  }
+  return false;
+}
+
+function listItems(n: Node): Node[] | null {
+  if (n.type !== "list" && n.type !== "tuple") return null;
+  const items = n.namedChildren.filter((c) => c.type !== "comment");
+  return items.some((c) => c.type.endsWith("splat")) ? null : items;
+}
+
+export interface ShellCommand {
+  call: CallSite;
+  callee?: string;
+  /** the command string the shell parses */
+  script: Node;
+  /** the argument that holds it (the script itself, or a list whose item it is) */
+  argument: Node;
+  /** reached through `[sh, "-c", script]` rather than a shell-running function */
+  viaArgv: boolean;
+}
+
+function commandArgument(model: FileModel, call: CallSite, places: SourceSpec["command"]): Node | null {
+  for (const p of places) {
+    const a = argument(model, call, p.position, p.keyword);
+    if (a) return a;
+  }
+  return null;
+}
+
+/** Every call in the file that hands a command string to a shell, per the rule's sources. */
+export function shellCommands(model: FileModel, sources: SourceSpec[]): ShellCommand[] {
+  const out: ShellCommand[] = [];
+  const seen = new Set<number>();
+  for (const src of sources) {
+    const names = new Set(src.calls);
+    const lasts = lastNamesOf(src.calls);
+    const excluded = new Set(src.exclude);
+    const hasModule = src.unresolved_method ? model.imports.some((i) => i.qualified === src.unresolved_method!.module || i.qualified.startsWith(`${src.unresolved_method!.module}.`)) : false;
+    for (const call of model.calls) {
+      if (seen.has(call.node.id)) continue;
+      let callee: string | undefined;
+      if (src.shell === "any_call") {
+        if (!call.args || !shellIsTrue(model, call)) continue;
+        const resolved = model.resolve(call.fn, call.scope);
+        if (resolved.some((q) => excluded.has(q))) continue;
+        callee = resolved[0] ?? model.text(call.fn);
+      } else {
+        callee = calleeOf(model, call, names, lasts) ?? undefined;
+        if (!callee && hasModule && call.lastName === src.unresolved_method!.name && call.fn.type === "attribute" && !model.resolve(call.fn, call.scope).length) {
+          callee = undefined;
+        } else if (!callee) continue;
+      }
+      const arg = commandArgument(model, call, src.command);
+      if (!arg) continue;
+      const shell = src.shell !== "keyword" || shellIsTrue(model, call);
+      const items = listItems(arg);
+      if (shell) {
+        // with a shell, only the first item of an argument list is the command (the rest are $0, $1…)
+        const script = items ? items[0] : arg;
+        if (!script) continue;
+        out.push({ call, callee, script, argument: arg, viaArgv: false });
+        seen.add(call.node.id);
+      } else if (src.argv_shell && items) {
+        const script = shellScriptInArgv(model, items[0], items, call.scope);
+        if (!script) continue;
+        out.push({ call, callee, script, argument: arg, viaArgv: true });
+        seen.add(call.node.id);
+      }
+    }
+  }
+  return out;
+}
+
+export type CommandLevel = "constant" | "safe" | "built" | "dynamic";
+
+export interface CommandAssessment {
+  level: CommandLevel;
+  template: CommandTemplate | null;
+}
+
+/** `name += x` / `name %= x` in the scope: the name is not the constant it was first bound to. */
+function augmented(model: FileModel, name: string, scope: Scope): boolean {
+  const text = model.source.slice(scope.start, scope.end);
+  return new RegExp(`(^|[^\\w.])${name.replace(/[^\w]/g, "")}\\s*[-+%*]=`, "m").test(text);
+}
+
+/** How a command value is made, following a name bound once to a string. */
+export function assessCommand(model: FileModel, node: Node, scope: Scope, depth = 0): CommandAssessment {
+  let n = node;
+  while (n.type === "parenthesized_expression" && n.namedChildCount === 1) n = n.namedChild(0)!;
+  const v = model.classify(n, scope);
+  if (v.kind === "constant" || v.kind === "literal") {
+    if (n.type === "identifier" && augmented(model, model.text(n), scope)) return { level: "dynamic", template: null };
+    return { level: "constant", template: commandTemplate(model, n, scope) };
+  }
+  if (v.kind === "fstring" || v.kind === "percent" || v.kind === "format" || v.kind === "concat") {
+    const template = commandTemplate(model, n, scope);
+    if (!template) return { level: "built", template };
+    return { level: template.parts.every((p) => p.t === "c" || p.safe) ? "safe" : "built", template };
+  }
+  if (n.type === "call" && isSafeValue(model, n, scope)) return { level: "safe", template: null };
+  if (n.type === "identifier" && depth < 3) {
+    const found = model.lookup(model.text(n), scope, n.startIndex);
+    const bindings = found?.scope.bindings.get(model.text(n));
+    if (found && bindings?.length === 1 && found.binding.kind === "local" && found.binding.value && !augmented(model, model.text(n), found.scope)) {
+      const inner = assessCommand(model, found.binding.value, found.scope, depth + 1);
+      if (inner.level === "safe" || inner.level === "built") return { level: inner.level, template: null };
+    }
+  }
+  return { level: "dynamic", template: null };
+}
+
+function fill(template: string, callee: string | undefined): string {
+  return template.replace(/\{callee\}/g, callee ?? "this call");
+}
+
+function gradeHit(rule: Rule, grade: GradeSpec, node: Node, cmd: ShellCommand, level: CommandLevel): MatcherHit | null {
+  if (grade.severity === "none") return null;
+  return {
+    node,
+    call: cmd.call,
+    callee: cmd.callee,
+    severity: grade.severity as Severity,
+    confidence: grade.confidence as Confidence,
+    message: fill(grade.message ?? rule.message, cmd.callee),
+    data: { script: cmd.script, argument: cmd.argument, viaArgv: cmd.viaArgv, level },
+  };
+}
+
+/** A command run through a shell, graded by how the command string is made. */
+const shellCommand: Matcher = ({ model, rule, options: raw }) => {
+  const o = options(rule, ShellOptions, raw);
+  const hits: MatcherHit[] = [];
+  for (const cmd of shellCommands(model, o.sources)) {
+    const { level } = assessCommand(model, cmd.script, cmd.call.scope);
+    if (level === "safe") continue;
+    const grade = level === "constant" ? o.constant : level === "built" ? o.built : o.dynamic;
+    const hit = gradeHit(rule, grade, cmd.call.node, cmd, level);
+    if (hit) hits.push(hit);
+  }
+  return hits;
+};
+
+/** Words of the literal text of a command, split where the shell splits (quote-aware). */
+interface ShellWord {
+  chars: TemplateChar[];
+  /** the word starts with an unquoted glob character */
+  glob: boolean;
+  hasHole: boolean;
+  /** a command separator (`|`, `;`, `&`, newline) ends the segment after this word */
+  endsSegment: boolean;
+}
+
+function shellWords(tpl: CommandTemplate): ShellWord[] {
+  const words: ShellWord[] = [];
+  let cur: ShellWord | null = null;
+  let state: "none" | "single" | "double" = "none";
+  const close = (sep: boolean) => {
+    if (cur) words.push(cur);
+    else if (sep && words.length) words[words.length - 1].endsSegment = true;
+    if (cur && sep) cur.endsSegment = true;
+    cur = null;
+  };
+  for (const p of tpl.parts) {
+    if (p.t === "h") {
+      cur ??= { chars: [], glob: false, hasHole: false, endsSegment: false };
+      cur.hasHole = true;
+      continue;
+    }
+    const ch = p.ch;
+    if (state === "none") {
+      if (ch === " " || ch === "\t") {
+        close(false);
+        continue;
+      }
+      if ("|;&\n".includes(ch)) {
+        close(true);
+        continue;
+      }
+      if (!cur) cur = { chars: [], glob: "*?[".includes(ch), hasHole: false, endsSegment: false };
+      if (ch === "'") state = "single";
+      else if (ch === '"') state = "double";
+      cur.chars.push(p);
+    } else {
+      cur!.chars.push(p);
+      if ((state === "single" && ch === "'") || (state === "double" && ch === '"')) state = "none";
+    }
+  }
+  close(false);
+  return words;
+}
+
+const PREFIX_COMMANDS = new Set(["sudo", "nice", "nohup", "exec", "time", "command", "env", "ionice", "doas"]);
+
+/** Unquoted glob words (`*`, `*.txt`) after chown/chmod/tar/rsync: each is a finding, with the glob's first character. */
+export function wildcardGlobs(tpl: CommandTemplate, programs: Set<string>): TemplateChar[] {
+  const out: TemplateChar[] = [];
+  const words = shellWords(tpl);
+  let atStart = true;
+  let afterPrefix = false;
+  let active = false;
+  for (const w of words) {
+    const text = w.chars.map((c) => c.ch).join("");
+    if (atStart) {
+      if (w.hasHole) {
+        atStart = false;
+      } else if (PREFIX_COMMANDS.has(text) || /^[A-Za-z_]\w*=/.test(text) || (afterPrefix && text.startsWith("-"))) {
+        afterPrefix = true; // `sudo -n`, `VAR=value`, `nice`: the program comes later
+      } else {
+        active = programs.has(text.slice(text.lastIndexOf("/") + 1));
+        atStart = false;
+      }
+    } else if (active && w.glob && !w.hasHole) {
+      out.push(w.chars[0]);
+    }
+    if (w.endsSegment) {
+      atStart = true;
+      afterPrefix = false;
+      active = false;
+    }
+  }
+  return out;
+}
+
+/** A glob that a file name can turn into options: `tar cf x.tar *`, `chown user *`. */
+const shellWildcard: Matcher = ({ model, rule, options: raw }) => {
+  const o = options(rule, WildcardOptions, raw);
+  const programs = new Set(o.programs);
+  const hits: MatcherHit[] = [];
+  for (const cmd of shellCommands(model, o.sources)) {
+    const tpl = commandTemplate(model, cmd.script, cmd.call.scope);
+    if (!tpl) continue;
+    const globs = wildcardGlobs(tpl, programs);
+    if (!globs.length) continue;
+    hits.push({
+      node: cmd.call.node,
+      call: cmd.call,
+      callee: cmd.callee,
+      message: fill(rule.message, cmd.callee),
+      data: { script: cmd.script, globs },
+    });
+  }
+  return hits;
+};
+
+/** os.exec*, os.spawn*, os.startfile: where the program and its argument vector are. */
+function execShape(callee: string): { program: number; argv: "rest" | "list" | null; argvAt: number } | null {
+  const m = /^os\.(exec|spawn)(l|v)(p?)(e?)$/.exec(callee);
+  if (m) {
+    const base = m[1] === "exec" ? 0 : 1; // spawn*(mode, path, ...)
+    return { program: base, argv: m[2] === "l" ? "rest" : "list", argvAt: base + 1 };
+  }
+  if (callee === "os.startfile" || callee === "os.posix_spawn" || callee === "os.posix_spawnp") {
+    return { program: 0, argv: callee === "os.startfile" ? null : "list", argvAt: 1 };
+  }
+  return null;
+}
+
+/** A process started without a shell whose program is not a constant, or `sh -c` with a built script. */
+const execSpawn: Matcher = ({ model, rule, options: raw }) => {
+  const o = options(rule, ExecOptions, raw);
+  const names = new Set(o.calls);
+  const lasts = lastNamesOf(o.calls);
+  const trusted = new Set(o.trusted);
+  const hits: MatcherHit[] = [];
+  for (const call of model.calls) {
+    const callee = calleeOf(model, call, names, lasts);
+    if (!callee || !call.args) continue;
+    const shape = execShape(callee);
+    if (!shape) continue;
+    const positional = call.args.namedChildren.filter((c) => c.type !== "comment" && c.type !== "keyword_argument");
+    if (positional.slice(0, shape.program + 1).some((c) => c.type.endsWith("splat"))) continue;
+    const program = positional[shape.program];
+    if (!program) continue;
+    let argv: Node[] | null = null;
+    if (shape.argv === "rest") argv = positional.slice(shape.argvAt).filter((c) => !c.type.endsWith("splat"));
+    else if (shape.argv === "list" && positional[shape.argvAt]) argv = listItems(positional[shape.argvAt]);
+    const script = argv ? shellScriptInArgv(model, program, argv, call.scope) : null;
+    if (script) {
+      const { level } = assessCommand(model, script, call.scope);
+      if (level === "built" || level === "dynamic") {
+        const grade = level === "built" ? o.shell_built : o.shell_dynamic;
+        const cmd: ShellCommand = { call, callee, script, argument: script, viaArgv: true };
+        const hit = gradeHit(rule, grade, call.node, cmd, level);
+        if (hit) hits.push(hit);
+      }
+      continue;
+    }
+    const pv = model.classify(program, call.scope);
+    if (pv.kind === "constant" || pv.kind === "literal") continue;
+    if (model.resolve(program, call.scope).some((q) => trusted.has(q))) continue;
+    if (o.program.severity === "none") continue;
+    hits.push({
+      node: call.node,
+      call,
+      callee,
+      severity: o.program.severity as Severity,
+      confidence: o.program.confidence as Confidence,
+      message: fill(o.program.message ?? rule.message, callee),
+      data: { program },
+    });
+  }
+  return hits;
+};
+
+export const MATCHERS: Record<string, Matcher> = {
+  "shell-command": shellCommand,
+  "shell-wildcard": shellWildcard,
+  "exec-spawn": execSpawn,
+};

@@ -1,0 +1,74 @@
+/**
+ * A server told to listen on every interface ("0.0.0.0", "::") — Bandit B104, but only where the
+ * address is handed to something that binds, not wherever the string appears.
+ */
+import type { Node } from "../python.js";
+import type { CallSite, FileModel } from "../scope.js";
+import type { Matcher, MatcherHit } from "./types.js";
+
+/** last names of calls that bind a listening socket or start a server */
+const SERVER_CALLS = new Set([
+  "run", "run_app", "run_simple", "make_server", "serve", "create_server", "start_server", "listen",
+  "bind", "Config", "TCPSite", "add_insecure_port", "add_secure_port",
+]);
+/** keywords that carry the address to listen on */
+const HOST_KEYWORDS = new Set(["host", "address", "bind", "bind_address", "listen", "listen_address", "listen_host", "server_host"]);
+/** last names of calls that connect rather than listen */
+const CLIENT_CALLS = new Set(["connect", "connect_ex", "create_connection", "sendto", "open_connection"]);
+
+const ANY_HOST = /^(0\.0\.0\.0|::|\[::\])$/;
+const ANY_HOST_PORT = /^(0\.0\.0\.0|\[::\]|\*):\d+$/;
+
+function isServerCall(call: CallSite): boolean {
+  if (CLIENT_CALLS.has(call.lastName)) return false;
+  return SERVER_CALLS.has(call.lastName) || /Server$/.test(call.lastName);
+}
+
+/** The constant address a node holds, when it is one that means "every interface". */
+function anyHost(model: FileModel, call: CallSite, n: Node, withPort: boolean): string | null {
+  const v = model.classify(n, call.scope);
+  if (v.kind !== "constant" || v.value === undefined) return null;
+  if (ANY_HOST.test(v.value)) return v.value;
+  if (withPort && ANY_HOST_PORT.test(v.value)) return v.value;
+  return null;
+}
+
+export const bindAllHost: Matcher = ({ model }) => {
+  const hits: MatcherHit[] = [];
+  for (const call of model.calls) {
+    if (!call.args || !isServerCall(call)) continue;
+    let positional = 0;
+    for (const a of call.args.namedChildren) {
+      let found: { node: Node; value: string } | null = null;
+      if (a.type === "keyword_argument") {
+        const nm = a.childForFieldName("name");
+        const val = a.childForFieldName("value");
+        if (nm && val && HOST_KEYWORDS.has(model.text(nm))) {
+          const v = anyHost(model, call, val, true);
+          if (v) found = { node: val, value: v };
+        }
+      } else if (a.type === "tuple" && positional === 0) {
+        // sock.bind(("0.0.0.0", 80)), HTTPServer(("0.0.0.0", 80), Handler)
+        const first = a.namedChildren[0];
+        const v = first ? anyHost(model, call, first, false) : null;
+        if (v) found = { node: first, value: v };
+      } else if (a.type !== "comment" && !a.type.endsWith("splat")) {
+        // app.run("0.0.0.0"), make_server("0.0.0.0", 80, app), server.add_insecure_port("[::]:50051")
+        const v = anyHost(model, call, a, call.lastName.startsWith("add_") || call.lastName === "listen");
+        if (v) found = { node: a, value: v };
+      }
+      if (a.type !== "keyword_argument" && a.type !== "comment") positional++;
+      if (found) {
+        hits.push({
+          node: found.node,
+          call,
+          callee: model.text(call.fn),
+          message: `\`${model.text(call.fn)}\` listens on every network interface (\`${found.value}\`): anyone who can reach the host can reach the service.`,
+          data: { call, value: found.value },
+        });
+        break;
+      }
+    }
+  }
+  return hits;
+};
