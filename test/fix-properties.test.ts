@@ -45,7 +45,8 @@ const variant = fc.record({
   template: fc.nat({ max: Math.max(0, TEMPLATES.length - 1) }),
 });
 
-function render(v: fc.RecordValue<typeof variant>): { code: string; rule: string } {
+type Variant = typeof variant extends fc.Arbitrary<infer T> ? T : never;
+function render(v: Variant): { code: string; rule: string } {
   const t = TEMPLATES[v.template];
   const inFunction = v.wrapper === "return";
   const base = inFunction ? v.indent : "";

@@ -108,6 +108,11 @@ export class FileModel {
     this.collect();
   }
 
+  /** The callee's last name as imported: `from os import chmod as set_mode; set_mode(...)` → "chmod". */
+  calleeLastName(call: CallSite): string {
+    return call.fn.type === "identifier" ? this.importedLastNames.get(call.lastName) ?? call.lastName : call.lastName;
+  }
+
   get source(): string {
     return this.parsed.source;
   }
@@ -421,7 +426,9 @@ export class FileModel {
   importedAs(qualified: string, scope: Scope = this.module, at = Number.MAX_SAFE_INTEGER): string | null {
     for (const imp of this.imports) {
       let candidate: string | null = null;
-      if (imp.qualified === qualified) candidate = imp.local;
+      const plainDotted = imp.node.type === "import_statement" && imp.local !== imp.qualified && imp.qualified.startsWith(`${imp.local}.`);
+      // `import a.b` binds `a`; `a.b` is reachable by its full name
+      if (imp.qualified === qualified) candidate = plainDotted ? qualified : imp.local;
       else if (imp.node.type === "import_statement" && qualified.startsWith(`${imp.local}.`) && imp.qualified.startsWith(qualified)) {
         candidate = qualified; // `import xml.etree.ElementTree` makes `xml.etree` reachable by its full name
       }

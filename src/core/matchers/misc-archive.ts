@@ -1,11 +1,13 @@
 /** tarfile extraction without an extraction filter (Bandit B202). */
 import type { Matcher, MatcherHit } from "./types.js";
 import { keywordArgument, hasKwargsSplat } from "../match.js";
+import { importsModule } from "./misc-values.js";
 
 /** how a tar archive object is made: `tarfile.open(...)`, `tarfile.TarFile(...)`, `TarFile.open(...)` … */
 const TAR_OBJECT = /^tarfile\.(open|TarFile|TarFile\.(open|taropen|gzopen|bz2open|xzopen))\(\)$/;
 
 export const tarExtract: Matcher = ({ model }) => {
+  if (!importsModule(model, ["tarfile"])) return [];
   const hits: MatcherHit[] = [];
   let globalFilter: boolean | null = null;
   for (const call of model.calls) {

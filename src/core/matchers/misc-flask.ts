@@ -1,9 +1,11 @@
 /** Flask debug mode switched on by assignment: `app.debug = True`, `app.config["DEBUG"] = True`. */
 import type { Matcher, MatcherHit } from "./types.js";
+import { importsModule } from "./misc-values.js";
 
 const FLASK_APPS = new Set(["flask.Flask()", "flask.app.Flask()"]);
 
 export const flaskDebugSetting: Matcher = ({ model }) => {
+  if (!importsModule(model, ["flask"]) || !/debug/i.test(model.source)) return [];
   const hits: MatcherHit[] = [];
   for (const { node, scope } of model.assignments) {
     const left = node.childForFieldName("left");

@@ -2,8 +2,10 @@
 import type { Node } from "../python.js";
 import type { Matcher, MatcherHit } from "./types.js";
 import { argument, keywordArgument, hasKwargsSplat } from "../match.js";
+import { calleeName, importsModule } from "./misc-values.js";
 
 /** libraries whose `from_pretrained` fetches from the Hub */
+const HUB_MODULES = ["transformers", "diffusers", "peft", "sentence_transformers", "huggingface_hub", "optimum", "setfit", "datasets"];
 const HUB_LIBRARIES = ["transformers.", "diffusers.", "peft.", "sentence_transformers.", "huggingface_hub.", "optimum.", "setfit."];
 
 /** callee → where the repository id is passed (position, keyword) */
@@ -27,13 +29,15 @@ function isLocalPath(id: string): boolean {
 }
 
 export const hubUnpinned: Matcher = ({ model }) => {
+  if (!importsModule(model, HUB_MODULES)) return [];
   const hits: MatcherHit[] = [];
   for (const call of model.calls) {
-    if (!LAST_NAMES.has(call.lastName)) continue;
+    const name = calleeName(model, call);
+    if (!LAST_NAMES.has(name)) continue;
     const names = model.resolve(call.fn, call.scope);
     let callee: string | undefined;
     let repo: Node | null = null;
-    if (call.lastName === "from_pretrained") {
+    if (name === "from_pretrained") {
       callee = names.find((q) => HUB_LIBRARIES.some((p) => q.startsWith(p)));
       // PeftModel.from_pretrained(base_model, adapter_id)
       if (callee) repo = callee.startsWith("peft.") ? argument(model, call, 1, "model_id") : argument(model, call, 0, "pretrained_model_name_or_path");
@@ -67,10 +71,10 @@ export const hubUnpinned: Matcher = ({ model }) => {
       ...(remoteCode ? { severity: "high" as const } : {}),
       ...(rv.kind !== "constant" && !remoteCode ? { confidence: "low" as const } : {}),
       message: moving !== null
-        ? `\`${call.lastName}\` pins ${what} to \`${moving}\`, a branch or tag that can move: pin a commit hash.`
+        ? `\`${name}\` pins ${what} to \`${moving}\`, a branch or tag that can move: pin a commit hash.`
         : remoteCode
-          ? `\`${call.lastName}\` runs the code of ${what} (\`trust_remote_code=True\`) at whatever revision is current: pin \`revision=\` to a commit.`
-          : `\`${call.lastName}\` downloads ${what} at whatever revision is current: a changed or hijacked repository changes what you load.`,
+          ? `\`${name}\` runs the code of ${what} (\`trust_remote_code=True\`) at whatever revision is current: pin \`revision=\` to a commit.`
+          : `\`${name}\` downloads ${what} at whatever revision is current: a changed or hijacked repository changes what you load.`,
     });
   }
   return hits;

@@ -5,6 +5,7 @@
 import type { Node } from "../python.js";
 import type { CallSite, FileModel } from "../scope.js";
 import type { Matcher, MatcherHit } from "./types.js";
+import { calleeName } from "./misc-values.js";
 
 /** last names of calls that bind a listening socket or start a server */
 const SERVER_CALLS = new Set([
@@ -19,9 +20,9 @@ const CLIENT_CALLS = new Set(["connect", "connect_ex", "create_connection", "sen
 const ANY_HOST = /^(0\.0\.0\.0|::|\[::\])$/;
 const ANY_HOST_PORT = /^(0\.0\.0\.0|\[::\]|\*):\d+$/;
 
-function isServerCall(call: CallSite): boolean {
-  if (CLIENT_CALLS.has(call.lastName)) return false;
-  return SERVER_CALLS.has(call.lastName) || /Server$/.test(call.lastName);
+function isServerCall(name: string): boolean {
+  if (CLIENT_CALLS.has(name)) return false;
+  return SERVER_CALLS.has(name) || /Server$/.test(name);
 }
 
 /** The constant address a node holds, when it is one that means "every interface". */
@@ -34,9 +35,11 @@ function anyHost(model: FileModel, call: CallSite, n: Node, withPort: boolean): 
 }
 
 export const bindAllHost: Matcher = ({ model }) => {
+  if (!/0\.0\.0\.0|["']::["']|\[::\]/.test(model.source)) return [];
   const hits: MatcherHit[] = [];
   for (const call of model.calls) {
-    if (!call.args || !isServerCall(call)) continue;
+    const name = calleeName(model, call);
+    if (!call.args || !isServerCall(name)) continue;
     let positional = 0;
     for (const a of call.args.namedChildren) {
       let found: { node: Node; value: string } | null = null;
@@ -54,7 +57,7 @@ export const bindAllHost: Matcher = ({ model }) => {
         if (v) found = { node: first, value: v };
       } else if (a.type !== "comment" && !a.type.endsWith("splat")) {
         // app.run("0.0.0.0"), make_server("0.0.0.0", 80, app), server.add_insecure_port("[::]:50051")
-        const v = anyHost(model, call, a, call.lastName.startsWith("add_") || call.lastName === "listen");
+        const v = anyHost(model, call, a, name.startsWith("add_") || name === "listen");
         if (v) found = { node: a, value: v };
       }
       if (a.type !== "keyword_argument" && a.type !== "comment") positional++;

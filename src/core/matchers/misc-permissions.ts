@@ -1,7 +1,7 @@
 /** chmod with a constant mode that lets every local account write the file (Bandit B103). */
 import type { Matcher, MatcherHit } from "./types.js";
 import { argument } from "../match.js";
-import { constantInt } from "./misc-values.js";
+import { calleeName, constantInt } from "./misc-values.js";
 
 /** callee → position of the mode argument */
 const CHMOD: Record<string, number> = {
@@ -17,9 +17,11 @@ const WORLD_WRITE = 0o002;
 const STICKY = 0o1000;
 
 export const chmodMode: Matcher = ({ model }) => {
+  if (!model.source.includes("chmod")) return [];
   const hits: MatcherHit[] = [];
   for (const call of model.calls) {
-    if (call.lastName !== "chmod" && call.lastName !== "fchmod" && call.lastName !== "lchmod") continue;
+    const name = calleeName(model, call);
+    if (name !== "chmod" && name !== "fchmod" && name !== "lchmod") continue;
     const callee = model.resolve(call.fn, call.scope).find((q) => CHMOD[q] !== undefined);
     if (!callee) continue;
     const modeNode = argument(model, call, CHMOD[callee], "mode");
@@ -32,7 +34,7 @@ export const chmodMode: Matcher = ({ model }) => {
       node: call.node,
       call,
       callee,
-      message: `\`${callee.replace("pathlib.Path()", "Path")}\` sets mode ${"0o" + (mode & 0o7777).toString(8)}: every account on the host can write this path.`,
+      message: `\`${callee.replace("pathlib.Path()", "Path")}\` sets mode ${"0o" + (mode & 0o7777).toString(8).padStart(3, "0")}: every account on the host can write this path.`,
       data: { modeNode, mode },
     });
   }

@@ -154,3 +154,9 @@ export function lineIndent(source: string, i: number): { start: number; indent: 
 export function eolOf(source: string): string {
   return source.includes("\r\n") ? "\r\n" : "\n";
 }
+
+/** The callee's last name as defined, seeing through `from m import f as g` (`g(...)` → "f"). */
+export function calleeName(model: FileModel, call: CallSite): string {
+  if (call.fn.type === "identifier") return model.importedLastNames.get(call.lastName) ?? call.lastName;
+  return call.lastName;
+}

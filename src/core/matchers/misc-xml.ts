@@ -3,6 +3,7 @@ import type { Node } from "../python.js";
 import type { CallSite, FileModel } from "../scope.js";
 import type { Matcher, MatcherHit } from "./types.js";
 import { argument, keywordArgument, hasKwargsSplat } from "../match.js";
+import { calleeName, importsModule } from "./misc-values.js";
 
 const LXML_PARSE = new Set(["parse", "fromstring", "XML", "fromstringlist", "iterparse"]);
 const LXML_PARSERS = new Set(["lxml.etree.XMLParser", "lxml.etree.ETCompatXMLParser"]);
@@ -46,19 +47,21 @@ function parserVerdict(model: FileModel, call: CallSite, parserNode: Node): Pars
 }
 
 export const lxmlParse: Matcher = ({ model }) => {
+  if (!importsModule(model, ["lxml"])) return [];
   const hits: MatcherHit[] = [];
   for (const call of model.calls) {
-    if (!LXML_PARSE.has(call.lastName)) continue;
-    const callee = model.resolve(call.fn, call.scope).find((q) => q === `lxml.etree.${call.lastName}`);
+    const name = calleeName(model, call);
+    if (!LXML_PARSE.has(name)) continue;
+    const callee = model.resolve(call.fn, call.scope).find((q) => q === `lxml.etree.${name}`);
     if (!callee) continue;
-    const source = argument(model, call, 0, call.lastName === "iterparse" ? "source" : call.lastName === "parse" ? "source" : "text");
+    const source = argument(model, call, 0, name === "iterparse" ? "source" : name === "parse" ? "source" : "text");
     if (!source) continue;
     const sv = model.classify(source, call.scope);
     if (sv.kind === "constant" || sv.kind === "literal") continue;
     if (hasKwargsSplat(call)) continue;
     let verdict: ParserVerdict;
     let parserNode: Node | null = null;
-    if (call.lastName === "iterparse") {
+    if (name === "iterparse") {
       verdict = entitiesOff(model, call, call.scope);
     } else {
       parserNode = argument(model, call, 1, "parser");
@@ -90,10 +93,11 @@ const XMLRPC = new Set([
 const XMLRPC_LAST = new Set([...XMLRPC].map((q) => q.slice(q.lastIndexOf(".") + 1)));
 
 export const xmlrpcUse: Matcher = ({ model }) => {
+  if (!importsModule(model, ["xmlrpc", "xmlrpclib", "SimpleXMLRPCServer"])) return [];
   const hits: MatcherHit[] = [];
   let patched: boolean | null = null;
   for (const call of model.calls) {
-    if (!XMLRPC_LAST.has(call.lastName)) continue;
+    if (!XMLRPC_LAST.has(calleeName(model, call))) continue;
     const callee = model.resolve(call.fn, call.scope).find((q) => XMLRPC.has(q));
     if (!callee) continue;
     if (callee.endsWith(".loads")) {
