@@ -129,7 +129,7 @@ export function analyzeSource(path: string, source: string, opts: AnalyzeOptions
     }
     let fix: Finding["fix"] = null;
     if (opts.fixes !== false) {
-      const outcome = buildFix({ parsed, model, match: m, before: matches, rules: opts.rules, inHunk: opts.changed?.inOneHunk });
+      const outcome = buildFix({ parsed, model, match: m, before: matches, rules: opts.rules, inHunk: opts.changed?.inOneHunk, enabled: opts.enabled });
       fix = outcome.fix;
       if (outcome.withheld) result.withheldFixes.push({ rule: m.rule.id, line, reason: outcome.withheld });
     }

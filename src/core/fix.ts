@@ -9,7 +9,7 @@ import type { Edit, Fix, FixSafety } from "./finding.js";
 import { parsePython, computeLineStarts, statementLines, type ParsedPython } from "./python.js";
 import { FileModel } from "./scope.js";
 import { matchRules, type RawMatch } from "./match.js";
-import type { RuleSet } from "./rules/load.js";
+import type { Rule, RuleSet } from "./rules/load.js";
 import { FIX_BUILDERS } from "./fixes/index.js";
 import { declarativeEdits } from "./fixes/edits.js";
 import { isDecline, type FixProposal } from "./fixes/types.js";
@@ -100,6 +100,7 @@ export function validateSuggestions(
   suggestions: Suggestion[],
   rules: RuleSet,
   inHunk?: HunkCheck,
+  enabled?: (rule: Rule) => boolean,
 ): string | null {
   const lines = parsed.lineStarts;
   for (const s of suggestions) {
@@ -118,7 +119,8 @@ export function validateSuggestions(
   for (const s of suggestions) if (s !== main && s.startLine < main.startLine) shift += lineCount(s.replacement) - (s.endLine - s.startLine + 1);
   const newStart = main.startLine + shift;
   const newEnd = newStart + lineCount(main.replacement) - 1;
-  const afterMatches = matchRules(new FileModel(after), rules).matches;
+  // the same rules as the analysis: a disabled rule must not veto a fix
+  const afterMatches = matchRules(new FileModel(after), rules, enabled).matches;
   const was = countByRule(before, main.startLine, main.endLine);
   const now = countByRule(afterMatches, newStart, newEnd);
   if ((now.get(match.rule.id) ?? 0) >= (was.get(match.rule.id) ?? 0)) return "the finding is still there after the fix";
@@ -195,6 +197,7 @@ export interface FixRequest {
   before: RawMatch[];
   rules: RuleSet;
   inHunk?: HunkCheck;
+  enabled?: (rule: Rule) => boolean;
 }
 
 /** Build, place and validate the fix for one finding. */
@@ -218,7 +221,8 @@ export function buildFix(req: FixRequest): FixOutcome {
     } catch (e) {
       return explain(spec.example, `the fix builder failed: ${(e as Error).message}`);
     }
-    if (isDecline(built)) return explain(built.example ?? spec.example, built.decline);
+    // a decline by design (this code shape has no mechanical fix) is not a withheld fix
+    if (isDecline(built)) return built.byDesign ? explain(built.example ?? spec.example) : explain(built.example ?? spec.example, built.decline);
     proposal = built;
   } else {
     const edits = match.call && spec.edits ? declarativeEdits(model, match.call, spec.edits) : null;
@@ -233,7 +237,7 @@ export function buildFix(req: FixRequest): FixOutcome {
 
   const placed = placeImports(parsed, model, match, proposal, inHunk);
   if ("decline" in placed) return explain(spec.example, placed.decline);
-  const reason = validateSuggestions(parsed, req.before, match, placed.suggestions, rules, inHunk);
+  const reason = validateSuggestions(parsed, req.before, match, placed.suggestions, rules, inHunk, req.enabled);
   if (reason) return explain(spec.example, reason);
 
   const [main, companion] = placed.suggestions;

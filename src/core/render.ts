@@ -55,12 +55,10 @@ export function commentBody(f: Finding, rule: Rule | undefined): string {
     parts.push(fence(noCR(fix.replacement), "suggestion"));
     if (fix.safety === "review" && fix.caveat) parts.push(`> ⚠️ ${fix.caveat}`);
     if (fix.companion) parts.push(`> ➕ ${fix.companion.note} (see the suggestion on line ${fix.companion.startLine}).`);
-  } else if (fix && fix.example) {
-    parts.push(`**Instead:** ${rule ? rule.docs.instead.trim() : ""}`.trim());
-    parts.push(fence(noCR(fix.example), "python"));
-    if (fix.withheld) parts.push(`_No one-click fix: ${fix.withheld}._`);
-  } else if (rule) {
-    parts.push(`**Instead:** ${rule.docs.instead.trim()}`);
+  } else {
+    if (rule) parts.push(`**Instead:** ${rule.docs.instead.trim()}`);
+    if (fix?.example) parts.push(fence(noCR(fix.example), "python"));
+    if (fix?.withheld) parts.push(`_No one-click fix: ${fix.withheld}._`);
   }
   parts.push(`<sub>${refs(f)} · ${suppressHint(f)}</sub>`);
   parts.push(fingerprintMarker(f.fingerprint));

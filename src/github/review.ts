@@ -2,8 +2,8 @@
  * The pull-request review: one per analysed head, `event: COMMENT`, inline comments anchored on
  * new-side lines the diff holds, never a fingerprint that is already on the pull request.
  */
-import type { GitHub, RepoRef } from "./octokit.js";
-import { statusOf } from "./octokit.js";
+import type { GitHub, LimitPolicy, RepoRef } from "./octokit.js";
+import { DEFAULT_LIMIT_POLICY, statusOf, withSecondaryLimit } from "./octokit.js";
 import { bySeverityThenPlace, type Finding } from "../core/finding.js";
 import type { FilePatch } from "../core/hunks.js";
 import { inOneHunk } from "../core/hunks.js";
@@ -74,7 +74,15 @@ export async function readPullState(gh: GitHub, repo: RepoRef, number: number): 
   let headSha = "";
   let open = true;
   for (let page = 0; page < 50; page++) {
-    const data: ThreadsData = await gh.graphql<ThreadsData>(THREADS_QUERY, { owner: repo.owner, name: repo.repo, number, after });
+    let data: ThreadsData;
+    try {
+      data = await gh.graphql<ThreadsData>(THREADS_QUERY, { owner: repo.owner, name: repo.repo, number, after });
+    } catch (e) {
+      // GitHub answers a vanished pull request with `pullRequest: null` and a NOT_FOUND error, which Octokit throws
+      const errors = (e as { errors?: { type?: string }[] }).errors;
+      if (errors?.some((x) => x.type === "NOT_FOUND")) throw Object.assign(new Error("the pull request no longer exists"), { status: 404 });
+      throw e;
+    }
     const pr = data.repository.pullRequest;
     if (!pr) throw Object.assign(new Error("the pull request no longer exists"), { status: 404 });
     headSha = pr.headRefOid;
@@ -112,10 +120,17 @@ function firstCommentable(patch: FilePatch, from: number, to: number, prefer: nu
 /** Anchor each new finding, most severe first, up to `max` inline comments. */
 export function planReview(findings: Finding[], patches: Map<string, FilePatch>, posted: Set<string>, rules: RuleSet, max: number): ReviewPlan {
   const plan: ReviewPlan = { comments: [], inline: [], overflow: [], alreadyPosted: [] };
-  for (const f of [...findings].sort(bySeverityThenPlace)) {
+  // GitHub cannot apply two suggestions on the same lines in one batch: the first (most severe) wins
+  const suggested = new Map<string, [number, number][]>();
+  const overlaps = (path: string, a: number, b: number) => (suggested.get(path) ?? []).some(([s, e]) => a <= e && s <= b);
+  for (const f0 of [...findings].sort(bySeverityThenPlace)) {
+    let f = f0;
     if (posted.has(f.fingerprint)) {
       plan.alreadyPosted.push(f);
       continue;
+    }
+    if (f.fix?.replacement !== undefined && f.fix.safety !== "explain" && overlaps(f.path, f.fix.startLine, f.fix.endLine)) {
+      f = { ...f, fix: { ...f.fix, replacement: undefined, safety: "explain", withheld: "another suggestion changes the same lines; accept it first and this one is offered on the next push" } };
     }
     const patch = patches.get(f.path);
     const comments: ReviewComment[] = [];
@@ -137,7 +152,13 @@ export function planReview(findings: Finding[], patches: Map<string, FilePatch>,
       continue;
     }
     plan.comments.push(...comments);
-    plan.inline.push(f);
+    plan.inline.push(f0);
+    for (const c of comments) {
+      if (!c.body.includes("```suggestion") && !/`{4,}suggestion/.test(c.body)) continue;
+      const list = suggested.get(c.path) ?? [];
+      list.push([c.start_line ?? c.line, c.line]);
+      suggested.set(c.path, list);
+    }
   }
   return plan;
 }
@@ -158,8 +179,8 @@ export interface PostResult {
   notes: string[];
 }
 
-async function createReview(gh: GitHub, repo: RepoRef, number: number, headSha: string, body: string, comments: ReviewComment[]): Promise<number> {
-  const { data } = await gh.rest.pulls.createReview({
+async function createReview(gh: GitHub, repo: RepoRef, number: number, headSha: string, body: string, comments: ReviewComment[], limits: LimitPolicy): Promise<number> {
+  const { data } = await withSecondaryLimit(limits, () => gh.rest.pulls.createReview({
     ...repo,
     pull_number: number,
     commit_id: headSha,
@@ -168,7 +189,7 @@ async function createReview(gh: GitHub, repo: RepoRef, number: number, headSha: 
     comments,
     // a retried POST after a 5xx can duplicate a review that was in fact created: we retry ourselves
     request: { retries: 0 },
-  });
+  }));
   return data.id;
 }
 
@@ -181,13 +202,23 @@ async function markersNow(gh: GitHub, repo: RepoRef, number: number): Promise<Se
   }
 }
 
+/** Whether a review with exactly this body is already on this head (one without inline comments has no markers). */
+async function reviewBodyNow(gh: GitHub, repo: RepoRef, number: number, headSha: string, body: string): Promise<boolean> {
+  try {
+    const reviews = await gh.paginate(gh.rest.pulls.listReviews, { ...repo, pull_number: number, per_page: 100 });
+    return reviews.some((r) => r.user?.type === "Bot" && r.commit_id === headSha && r.state !== "PENDING" && r.body === body);
+  } catch {
+    return false;
+  }
+}
+
 /** A pending review of ours left by an earlier run blocks new reviews: remove it. */
-async function deletePendingReviews(gh: GitHub, repo: RepoRef, number: number): Promise<boolean> {
+async function deletePendingReviews(gh: GitHub, repo: RepoRef, number: number, limits: LimitPolicy): Promise<boolean> {
   const reviews = await gh.paginate(gh.rest.pulls.listReviews, { ...repo, pull_number: number, per_page: 100 });
   let removed = false;
   for (const r of reviews) {
     if (r.state === "PENDING" && r.user?.type === "Bot") {
-      await gh.rest.pulls.deletePendingReview({ ...repo, pull_number: number, review_id: r.id });
+      await withSecondaryLimit(limits, () => gh.rest.pulls.deletePendingReview({ ...repo, pull_number: number, review_id: r.id }));
       removed = true;
     }
   }
@@ -206,28 +237,33 @@ export async function postReview(
   headSha: string,
   plan: ReviewPlan,
   trusted: (path: string) => boolean,
+  limits: LimitPolicy = DEFAULT_LIMIT_POLICY,
 ): Promise<PostResult> {
   const notes: string[] = [];
   let comments = plan.comments;
   let overflow = plan.overflow;
   let inline = plan.inline;
-  const attempt = () => createReview(gh, repo, number, headSha, reviewBody(inline, overflow), comments);
+  let serverErrors = 0;
   for (let tries = 0; tries < 4; tries++) {
+    const body = reviewBody(inline, overflow);
     try {
-      return { reviewId: await attempt(), inlinePosted: comments.length, notes };
+      return { reviewId: await createReview(gh, repo, number, headSha, body, comments, limits), inlinePosted: comments.length, notes };
     } catch (e) {
       const status = statusOf(e);
       const message = String((e as Error).message ?? "");
       if (status !== undefined && status >= 500) {
-        const markers = await markersNow(gh, repo, number);
-        if (comments.length && comments.every((c) => markersIn(c.body).every((fp) => markers.has(fp)))) {
+        const created = comments.length
+          ? await markersNow(gh, repo, number).then((markers) => comments.every((c) => markersIn(c.body).every((fp) => markers.has(fp))))
+          : await reviewBodyNow(gh, repo, number, headSha, body);
+        if (created) {
           notes.push("GitHub answered the review with an error but had created it; it was not posted again.");
           return { reviewId: null, inlinePosted: comments.length, notes };
         }
-        if (tries >= 1) throw e;
+        if (++serverErrors > 1) throw e;
+        await limits.sleep(1000);
         continue;
       }
-      if (status === 422 && /pending review/i.test(message) && (await deletePendingReviews(gh, repo, number))) {
+      if (status === 422 && /pending review/i.test(message) && (await deletePendingReviews(gh, repo, number, limits))) {
         notes.push("A pending review left by an earlier run was removed.");
         continue;
       }
@@ -254,12 +290,20 @@ export async function postReview(
 }
 
 /** Resolve the bot's own threads whose findings are gone; never a thread a human replied to. */
-export async function resolveFixedThreads(gh: GitHub, state: PullState, current: Set<string>, analysedPaths: Set<string>): Promise<number> {
+export async function resolveFixedThreads(
+  gh: GitHub,
+  state: PullState,
+  current: Set<string>,
+  analysedPaths: Set<string>,
+  limits: LimitPolicy = DEFAULT_LIMIT_POLICY,
+): Promise<number> {
   let resolved = 0;
   for (const t of state.threads) {
     if (t.isResolved || !t.botOnly || !analysedPaths.has(t.path)) continue;
     if (t.fingerprints.some((fp) => current.has(fp) || current.has(fp.replace(/-import$/, "")))) continue;
-    await gh.graphql(`mutation($id: ID!) { resolveReviewThread(input: { threadId: $id }) { thread { id isResolved } } }`, { id: t.threadId });
+    await withSecondaryLimit(limits, () =>
+      gh.graphql(`mutation($id: ID!) { resolveReviewThread(input: { threadId: $id }) { thread { id isResolved } } }`, { id: t.threadId }),
+    );
     resolved++;
   }
   return resolved;

@@ -32,6 +32,8 @@ export function removeArgument(model: FileModel, arg: Node): Edit {
     if (isBlank(src.slice(lineStart, arg.startIndex)) && isBlank(restOfLine.replace(/\r$/, "")) && nl !== -1) {
       return { start: lineStart, end: nl + 1, text: "" };
     }
+    // `f(a, x=1,\n    b)`: keep the comma that ends the line, drop ` x=1,` (no trailing space left)
+    if (isBlank(restOfLine.replace(/\r$/, "")) && prev && prev.type === ",") return { start: prev.endIndex, end: next.endIndex, text: "" };
     while (end < src.length && (src[end] === " " || src[end] === "\t")) end++;
     return { start: arg.startIndex, end, text: "" };
   }

@@ -29,6 +29,15 @@ function deleteStatement(model: FileModel, inner: Node): Edit | { decline: strin
   return { start: lineStart, end: lineEnd, text: "" };
 }
 
+/** `f(url, verify=False,\n    timeout=3)` would keep the space after `url,` at the end of the line: take it too. */
+function withoutTrailingBlank(model: FileModel, edit: Edit): Edit {
+  const src = model.source;
+  if (edit.text !== "" || !/^\r?\n/.test(src.slice(edit.end, edit.end + 2))) return edit;
+  let start = edit.start;
+  while (start > 0 && (src[start - 1] === " " || src[start - 1] === "\t")) start--;
+  return src[start - 1] === "\n" ? edit : { ...edit, start };
+}
+
 /** verify=False → (argument removed); `session.verify = False` → (line removed). */
 const removeVerifyFalse: FixBuilder = ({ model, match }) => {
   if (match.data?.form === "assignment") {
@@ -38,7 +47,7 @@ const removeVerifyFalse: FixBuilder = ({ model, match }) => {
   const call = match.call;
   const kw = call ? keywordArgument(model, call, "verify") : null;
   if (!kw) return { decline: "no `verify=` keyword on this call" };
-  return { edits: [removeArgument(model, kw)] };
+  return { edits: [withoutTrailingBlank(model, removeArgument(model, kw))] };
 };
 
 /** Keywords `_create_unverified_context` and `create_default_context` share (with the same meaning). */
@@ -76,7 +85,8 @@ const httpToHttps: FixBuilder = ({ model, match }) => {
     return { decline: `the URL is defined on line ${line}: change \`http://\` to \`https://\` there` };
   }
   const port = match.data?.port as string | undefined;
-  if (port) return { decline: `the URL names port ${port}, which serves plain HTTP: the HTTPS port is probably another one` };
+  if (port && /^\d+$/.test(port)) return { decline: `the URL names port ${port}, which serves plain HTTP: the HTTPS port is probably another one` };
+  if (port) return { decline: "the URL's port is set at run time: the HTTPS port is probably another one" };
   const scheme = model.source.slice(literal.start, literal.start + 4);
   if (scheme.toLowerCase() !== "http") return { decline: "the URL does not start with http://" };
   return { edits: [{ start: literal.start, end: literal.start + 4, text: scheme === "HTTP" ? "HTTPS" : "https" }] };
@@ -121,16 +131,20 @@ resp = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=3
  */
 const queryTokenToHeader: FixBuilder = ({ model, match }) => {
   const call = match.call;
+  const name = String(match.data?.name ?? "the key");
   if (!call || match.data?.where !== "params") {
-    return { decline: "the key is written into the URL: which header the API expects depends on the API", example: HEADER_EXAMPLE };
+    return { decline: `\`${name}\` is written into the URL: which header the API expects depends on the API`, example: HEADER_EXAMPLE };
+  }
+  if (name !== "access_token") {
+    return { decline: `which header the API expects for \`${name}\` depends on the API`, example: HEADER_EXAMPLE };
   }
   const kw = keywordArgument(model, call, "params");
   const value = kw?.childForFieldName("value");
-  if (!kw || value?.type !== "dictionary") return { decline: "the parameters are not a dict written in the call", example: HEADER_EXAMPLE };
+  if (!kw || value?.type !== "dictionary") return { decline: "the parameters are not a `params=` dict written in the call", example: HEADER_EXAMPLE };
   const entries = mappingEntries(model, value, call.scope);
   const pairs = value.namedChildren.filter((c) => c.type !== "comment");
-  if (entries.length !== 1 || pairs.length !== 1 || entries[0].key !== "access_token") {
-    return { decline: "which header the API expects for this key depends on the API", example: HEADER_EXAMPLE };
+  if (entries.length !== 1 || pairs.length !== 1) {
+    return { decline: "other query parameters travel with the token: move only the token to the header by hand", example: HEADER_EXAMPLE };
   }
   if (argument(model, call, undefined, "headers")) return { decline: "the call already sends headers: add the Authorization header there", example: HEADER_EXAMPLE };
   const token = entries[0].value;

@@ -24,6 +24,8 @@ export interface FixProposal {
 export interface FixDecline {
   decline: string;
   example?: string;
+  /** true when this code shape simply has no one-click fix (not a failure): not counted as withheld */
+  byDesign?: boolean;
 }
 
 export type FixBuilder = (ctx: FixContext) => FixProposal | FixDecline;

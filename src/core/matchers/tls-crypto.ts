@@ -2,8 +2,7 @@
  * Protocol versions and key sizes the tls rules know to be broken: where a file names an SSL/TLS
  * version older than 1.2, and which key generation calls ask for a key that is too small.
  */
-import type Parser from "tree-sitter";
-import { compileQuery, type Node } from "../python.js";
+import type { Node } from "../python.js";
 import type { FileModel, CallSite, Scope } from "../scope.js";
 import { argument } from "../match.js";
 import { calleeNames, importedLastName, singleBinding } from "./tls-http.js";
@@ -24,8 +23,8 @@ for (const [name, version] of [
 ]) BAD_PROTOCOLS.set(`OpenSSL.SSL.${name}`, version);
 
 const BAD_NAMES = [...new Set([...BAD_PROTOCOLS.keys()].map((q) => q.slice(q.lastIndexOf(".") + 1)))];
-const PROTOCOL_QUERY = `((identifier) @name (#match? @name "^(${BAD_NAMES.join("|")})$"))`;
-let protocolQuery: Parser.Query | null = null;
+/** The names as whole words in the source: most files have none, and the tree is only visited at a hit. */
+const BAD_NAME_RE = new RegExp(`\\b(?:${BAD_NAMES.join("|")})\\b`, "g");
 
 export type ProtocolUseContext = "argument" | "assignment" | "default";
 
@@ -55,13 +54,10 @@ export function protocolUses(model: FileModel): ProtocolUse[] {
   let out = protocolCache.get(model);
   if (out) return out;
   out = [];
-  // a cheap text test first: most files name none of these
-  if (!/SSLv|TLSv1|TLS1_|SSL3_/.test(model.source)) {
-    protocolCache.set(model, out);
-    return out;
-  }
-  protocolQuery ??= compileQuery(PROTOCOL_QUERY);
-  for (const { node } of protocolQuery.captures(model.parsed.tree.rootNode)) {
+  const root = model.parsed.tree.rootNode;
+  for (const m of model.source.matchAll(BAD_NAME_RE)) {
+    const node = root.descendantForIndex(m.index!, m.index! + m[0].length);
+    if (node.type !== "identifier" || node.startIndex !== m.index) continue; // in a string or comment
     let expr: Node = node;
     const parent = node.parent;
     if (!parent) continue;
@@ -81,7 +77,8 @@ export function protocolUses(model: FileModel): ProtocolUse[] {
     } else if (holder.type === "keyword_argument" && holder.childForFieldName("value")?.id === expr.id) {
       context = "argument";
       callNode = holder.parent?.parent ?? undefined;
-    } else if (holder.type === "assignment" && holder.childForFieldName("right")?.id === expr.id) {
+    } else if (holder.type === "assignment" && holder.childForFieldName("right")?.id === expr.id && holder.childForFieldName("left")?.type !== "subscript") {
+      // `table[ssl.PROTOCOL_TLSv1_1] = SSL.TLSv1_1_METHOD` maps versions; it selects none
       context = "assignment";
     } else if ((holder.type === "default_parameter" || holder.type === "typed_default_parameter") && holder.childForFieldName("value")?.id === expr.id) {
       context = "default";
@@ -161,6 +158,7 @@ function integerValue(model: FileModel, n: Node, scope: Scope): number | null {
 /** Key generation calls that ask for RSA/DSA below 2048 bits or an elliptic curve below 224 bits. */
 export function weakKeys(model: FileModel): WeakKey[] {
   const out: WeakKey[] = [];
+  if (!/Crypto|cryptography|paramiko/.test(model.source)) return out;
   for (const call of model.calls) {
     if (!KEY_LAST_NAMES.has(importedLastName(model, call))) continue;
     let callee: string | undefined;

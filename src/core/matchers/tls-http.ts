@@ -5,7 +5,7 @@
  */
 import type { Node } from "../python.js";
 import type { FileModel, CallSite, Scope } from "../scope.js";
-import { argument, keywordArgument } from "../match.js";
+import { argument } from "../match.js";
 
 export const HTTP_VERBS = ["get", "post", "put", "patch", "delete", "head", "options"] as const;
 
@@ -64,8 +64,8 @@ const HTTP_LAST_NAMES = new Set([...HTTP_CALLEES.keys()].map((q) => q.slice(q.la
 
 /** The last name of the callee as imported: `from urllib.request import urlopen as uo; uo()` → urlopen. */
 export function importedLastName(model: FileModel, call: CallSite): string {
-  if (call.fn.type === "identifier") return model.importedLastNames.get(call.lastName) ?? call.lastName;
-  return call.lastName;
+  // a pre-filter only (resolution decides), so no need to look at the node: `x.uo()` maps too
+  return model.importedLastNames.get(call.lastName) ?? call.lastName;
 }
 
 const resolvedCache = new WeakMap<CallSite, string[]>();
@@ -76,12 +76,47 @@ export function calleeNames(model: FileModel, call: CallSite): string[] {
   return names;
 }
 
+const OPENERS = new Set(["urlopen", "open", "request", "_open"]);
+
+/**
+ * Whether a `urllib.request.Request(...)` object is sent: passed straight to `urlopen`/`opener.open`,
+ * returned, or bound to a name that such a call receives in the same scope. Request objects built
+ * only to be inspected (cookie policies, header tests) send nothing.
+ */
+export function requestObjectIsSent(model: FileModel, call: CallSite): boolean {
+  let node = call.node;
+  while (node.parent?.type === "parenthesized_expression") node = node.parent;
+  const parent = node.parent;
+  if (!parent) return false;
+  if (parent.type === "return_statement") return true;
+  if (parent.type === "argument_list" || parent.type === "keyword_argument") {
+    const outer = parent.type === "argument_list" ? parent.parent : parent.parent?.parent;
+    const fn = outer?.childForFieldName("function");
+    if (!fn) return false;
+    const last = fn.type === "attribute" ? model.text(fn.childForFieldName("attribute")!) : model.text(fn);
+    return OPENERS.has(model.importedLastNames.get(last) ?? last);
+  }
+  if (parent.type !== "assignment" || parent.childForFieldName("left")?.type !== "identifier") return false;
+  const name = model.text(parent.childForFieldName("left")!);
+  return model.calls.some((c) => {
+    if (c.scope !== call.scope || c.node.startIndex < parent.endIndex || !c.args) return false;
+    const last = c.fn.type === "identifier" ? model.importedLastNames.get(c.lastName) ?? c.lastName : c.lastName;
+    if (!OPENERS.has(last)) return false;
+    return c.args.namedChildren.some((a) => (a.type === "keyword_argument" ? a.childForFieldName("value") : a)?.type === "identifier" && model.text(a.type === "keyword_argument" ? a.childForFieldName("value")! : a) === name);
+  });
+}
+
 const httpCache = new WeakMap<FileModel, HttpCall[]>();
 /** Every call in the file that sends an HTTP request (or builds a client/request object). */
 export function httpCalls(model: FileModel): HttpCall[] {
   let found = httpCache.get(model);
   if (found) return found;
   found = [];
+  // every callee lives in one of these modules: a file that never names them has no HTTP call
+  if (!/requests|httpx|urllib|six/.test(model.source)) {
+    httpCache.set(model, found);
+    return found;
+  }
   for (const call of model.calls) {
     if (!HTTP_LAST_NAMES.has(importedLastName(model, call))) continue;
     for (const name of calleeNames(model, call)) {
@@ -116,13 +151,16 @@ export function singleBinding(model: FileModel, name: Node, scope: Scope): { val
   return { value: found.binding.value, scope: found.scope };
 }
 
+/** Stands for an f-string interpolation in `LeadingLiteral.text`. */
+export const HOLE = "\u0000";
+
 /** The leading literal text of a URL expression and the string node it sits in. */
 export interface LeadingLiteral {
   /** the string node holding the start of the URL */
   string: Node;
   /** string index where the literal text starts (after the quote and prefix) */
   start: number;
-  /** the known text: the whole string, or up to the first interpolation */
+  /** the literal text, with each f-string interpolation replaced by HOLE */
   text: string;
   /** true when `text` is the whole URL (a constant), false when something follows */
   complete: boolean;
@@ -145,21 +183,35 @@ export function leadingLiteral(model: FileModel, expr: Node, scope: Scope, withi
         if (!first || first.type !== "string_start") return null;
         if (/[bB]/.test(model.text(first))) return null; // bytes are not URLs we send
         const start = first.endIndex;
-        let end = n.lastChild?.type === "string_end" ? n.lastChild.startIndex : n.endIndex;
+        const end = n.lastChild?.type === "string_end" ? n.lastChild.startIndex : n.endIndex;
+        // each interpolation becomes one HOLE: the text around it stays known
+        let text = "";
+        let at = start;
         for (const c of n.namedChildren) {
-          if (c.type === "interpolation") {
-            end = c.startIndex;
-            complete = false;
-            break;
-          }
+          if (c.type !== "interpolation") continue;
+          text += model.source.slice(at, c.startIndex) + HOLE;
+          at = c.endIndex;
+          complete = false;
         }
+        text += model.source.slice(at, end);
         const local = n.startIndex >= within.startIndex && n.endIndex <= within.endIndex;
-        return { string: n, start, text: model.source.slice(start, end), complete, local };
+        return { string: n, start, text, complete, local };
       }
-      case "concatenated_string":
-        complete = false;
-        n = n.firstNamedChild;
-        break;
+      case "concatenated_string": {
+        // "http://host" "/path": join the leading pieces up to the first interpolation
+        const first = n.firstNamedChild;
+        const head = first ? leadingLiteral(model, first, sc, within) : null;
+        if (!head) return null;
+        let text = head.text;
+        let whole = head.complete;
+        for (let c = first!.nextNamedSibling; c && whole; c = c.nextNamedSibling) {
+          const part = leadingLiteral(model, c, sc, within);
+          if (!part) return null;
+          text += part.text;
+          whole = part.complete;
+        }
+        return { ...head, text, complete: complete && whole };
+      }
       case "parenthesized_expression":
         n = n.firstNamedChild;
         break;
@@ -227,8 +279,8 @@ export function plainHttpUrl(lit: LeadingLiteral): PlainHttpUrl | null {
   }
   // the host is known when something follows it in the literal (a port, a path) or the URL is whole
   if (!terminated && !rest) return null;
-  if (!host.startsWith("[") && !HOST_CHARS.test(host)) return null;
-  const port = /^:(\d+)$/.exec(rest)?.[1];
+  if (host.includes(HOLE) || (!host.startsWith("[") && !HOST_CHARS.test(host))) return null;
+  const port = rest ? /^:(\d+)$/.exec(rest)?.[1] ?? "set at run time" : undefined;
   return { host: host.toLowerCase(), port, userinfo };
 }
 
@@ -264,49 +316,46 @@ function constantKey(model: FileModel, n: Node | null, scope: Scope): string | n
   return v.kind === "constant" ? v.value! : null;
 }
 
-/** The dictionary literal an argument is (or a name bound once to one), else null. */
-export function dictionaryOf(model: FileModel, n: Node | null, scope: Scope): { dict: Node; scope: Scope } | null {
+/** Follow a name bound once (and parentheses) to the expression it stands for. */
+export function boundValue(model: FileModel, n: Node, scope: Scope): { node: Node; scope: Scope } {
   let cur = n;
   let sc = scope;
-  for (let i = 0; cur && i < 4; i++) {
-    if (cur.type === "dictionary") return { dict: cur, scope: sc };
-    if (cur.type === "parenthesized_expression") {
+  for (let i = 0; i < 4; i++) {
+    if (cur.type === "parenthesized_expression" && cur.firstNamedChild) {
       cur = cur.firstNamedChild;
       continue;
     }
     const b = singleBinding(model, cur, sc);
-    if (!b) return null;
+    if (!b) break;
     cur = b.value;
     sc = b.scope;
   }
-  return null;
+  return { node: cur, scope: sc };
 }
 
 /** Keys (constant strings) of a dict literal, a `dict(k=v)` call, or a list/tuple of pairs, with their value nodes. */
-export function mappingEntries(model: FileModel, n: Node | null, scope: Scope): { key: string; keyNode: Node; value: Node | null }[] {
-  if (!n) return [];
+export function mappingEntries(model: FileModel, arg: Node | null, scope: Scope): { key: string; keyNode: Node; value: Node | null }[] {
+  if (!arg) return [];
+  const { node: n, scope: sc } = boundValue(model, arg, scope);
   const out: { key: string; keyNode: Node; value: Node | null }[] = [];
-  const d = dictionaryOf(model, n, scope);
-  if (d) {
-    for (const pair of d.dict.namedChildren) {
+  if (n.type === "dictionary") {
+    for (const pair of n.namedChildren) {
       if (pair.type !== "pair") continue;
-      const k = constantKey(model, pair.childForFieldName("key"), d.scope);
+      const k = constantKey(model, pair.childForFieldName("key"), sc);
       if (k !== null) out.push({ key: k, keyNode: pair.childForFieldName("key")!, value: pair.childForFieldName("value") });
     }
-    return out;
-  }
-  if (n.type === "call" && n.childForFieldName("function")?.type === "identifier" && model.text(n.childForFieldName("function")!) === "dict") {
+  } else if (n.type === "call") {
+    const fn = n.childForFieldName("function");
+    if (fn?.type !== "identifier" || model.text(fn) !== "dict" || model.lookup("dict", sc, fn.startIndex)) return out;
     for (const a of n.childForFieldName("arguments")?.namedChildren ?? []) {
       if (a.type !== "keyword_argument") continue;
       const nm = a.childForFieldName("name")!;
       out.push({ key: model.text(nm), keyNode: nm, value: a.childForFieldName("value") });
     }
-    return out;
-  }
-  if (n.type === "list" || n.type === "tuple") {
+  } else if (n.type === "list" || n.type === "tuple") {
     for (const item of n.namedChildren) {
       if (item.type !== "tuple" || item.namedChildCount !== 2) continue;
-      const k = constantKey(model, item.namedChild(0), scope);
+      const k = constantKey(model, item.namedChild(0), sc);
       if (k !== null) out.push({ key: k, keyNode: item.namedChild(0)!, value: item.namedChild(1) });
     }
   }
@@ -334,7 +383,7 @@ export function credentialSent(model: FileModel, h: HttpCall, url: PlainHttpUrl)
   const isRequestObject = h.library === "urllib" && h.callee.endsWith(".Request");
   const headers = argument(model, call, isRequestObject ? 2 : undefined, "headers");
   for (const e of mappingEntries(model, headers, call.scope)) {
-    if (CREDENTIAL_HEADER.test(e.key) && !isNone(e.value)) return `a \`${e.key}\` header`;
+    if (CREDENTIAL_HEADER.test(e.key) && !isNone(e.value)) return `the \`${e.key}\` header`;
   }
   const fields: (Node | null)[] = [];
   if (h.library !== "urllib") {
@@ -344,7 +393,7 @@ export function credentialSent(model: FileModel, h: HttpCall, url: PlainHttpUrl)
   }
   for (const f of fields) {
     for (const e of mappingEntries(model, f, call.scope)) {
-      if (CREDENTIAL_FIELD.test(e.key) && !isNone(e.value)) return `a \`${e.key}\` field`;
+      if (CREDENTIAL_FIELD.test(e.key) && !isNone(e.value)) return `the \`${e.key}\` field`;
     }
   }
   return null;
@@ -365,6 +414,7 @@ export function plainHttpCalls(model: FileModel): PlainHttpCall[] {
   if (found) return found;
   found = [];
   for (const h of httpCalls(model)) {
+    if (h.callee.endsWith(".Request") && !requestObjectIsSent(model, h.call)) continue;
     const arg = urlArgument(model, h);
     if (!arg) continue;
     const literal = leadingLiteral(model, arg, h.call.scope, h.call.node);

@@ -5,7 +5,7 @@ import { argument, keywordArgument, hasKwargsSplat } from "../match.js";
 import type { Matcher, MatcherHit } from "./types.js";
 import {
   calleeNames, httpCalls, importedLastName, importsModule, leadingLiteral, mappingEntries, plainHttpCalls,
-  singleBinding, urlArgument, HTTP_VERBS,
+  boundValue, requestObjectIsSent, singleBinding, urlArgument, HTTP_VERBS,
 } from "./tls-http.js";
 import { isSslOrTlsOld, protocolUses, weakKeys } from "./tls-crypto.js";
 
@@ -25,6 +25,7 @@ const SESSION_TYPES = new Set(["requests.Session()", "requests.session()", "requ
 
 const requestsVerify: Matcher = ({ model }) => {
   const hits: MatcherHit[] = [];
+  if (!model.source.includes("verify")) return hits;
   const known = new Set<CallSite>();
   for (const h of httpCalls(model)) {
     known.add(h.call);
@@ -107,16 +108,29 @@ function isCertNone(model: FileModel, n: Node | null, scope: CallSite["scope"]):
 
 /** A context built for the server side, where CERT_NONE only means "do not ask clients for certificates". */
 function isServerContext(model: FileModel, obj: Node, scope: CallSite["scope"]): boolean {
+  if (/server|srv/i.test(model.text(obj))) return true;
   const b = singleBinding(model, obj, scope);
   if (!b || b.value.type !== "call") return false;
   return /PROTOCOL_TLS_SERVER|CLIENT_AUTH|server_side\s*=\s*True/.test(model.text(b.value));
+}
+
+/** Calls holding a `cert_reqs=` keyword or named `set_verify`, found from the text (rare words). */
+function certCalls(model: FileModel): CallSite[] {
+  const starts = new Set<number>();
+  const root = model.parsed.tree.rootNode;
+  for (const m of model.source.matchAll(/\bcert_reqs\b|\bset_verify\b/g)) {
+    let n: Node | null = root.descendantForIndex(m.index!, m.index! + m[0].length);
+    for (let i = 0; n && i < 4 && n.type !== "call"; i++) n = n.parent;
+    if (n?.type === "call") starts.add(n.startIndex);
+  }
+  return starts.size ? model.calls.filter((c) => starts.has(c.node.startIndex)) : [];
 }
 
 const sslCertNone: Matcher = ({ model }) => {
   const hits: MatcherHit[] = [];
   const src = model.source;
   if (!/CERT_NONE|check_hostname|VERIFY_NONE/.test(src)) return hits;
-  for (const call of model.calls) {
+  for (const call of certCalls(model)) {
     if (!call.args) continue;
     const reqs = keywordArgument(model, call, "cert_reqs");
     if (reqs && isCertNone(model, reqs.childForFieldName("value"), call.scope)) {
@@ -130,7 +144,7 @@ const sslCertNone: Matcher = ({ model }) => {
       });
       continue;
     }
-    if (importedLastName(model, call) === "set_verify") {
+    if (call.lastName === "set_verify") {
       const mode = argument(model, call, 0, "mode");
       if (mode && model.resolve(mode, call.scope).includes("OpenSSL.SSL.VERIFY_NONE")) {
         hits.push({
@@ -152,6 +166,8 @@ const sslCertNone: Matcher = ({ model }) => {
     const attr = model.text(left.childForFieldName("attribute")!);
     if (attr !== "verify_mode" && attr !== "check_hostname") continue;
     const obj = left.childForFieldName("object")!;
+    // `self.verify_mode = ...` initialises a class that implements a context (urllib3's wrappers)
+    if (obj.type === "identifier" && model.text(obj) === "self") continue;
     const key = `${scope.start}:${model.text(obj)}`;
     if (attr === "verify_mode" && isCertNone(model, right, scope)) {
       certNoneObjects.add(key);
@@ -181,6 +197,10 @@ const sslCertNone: Matcher = ({ model }) => {
 // ---------------------------------------------------------------------------------------------
 // ssl-insecure-version / ssl-bad-default-version
 
+function brokenOrDeprecated(version: string): string {
+  return version.startsWith("SSL") ? "broken" : "deprecated (RFC 8996)";
+}
+
 const sslInsecureVersion: Matcher = ({ model }) =>
   protocolUses(model)
     .filter((u) => u.context !== "default")
@@ -188,7 +208,7 @@ const sslInsecureVersion: Matcher = ({ model }) =>
       node: u.node,
       callee: u.qualified,
       severity: isSslOrTlsOld(u.version),
-      message: `\`${model.text(u.node)}\` selects ${u.version}, which is broken: use TLS 1.2 or newer.`,
+      message: `\`${model.text(u.node)}\` selects ${u.version}, which is ${brokenOrDeprecated(u.version)}: use TLS 1.2 or newer.`,
     }));
 
 const sslBadDefaultVersion: Matcher = ({ model }) =>
@@ -197,7 +217,7 @@ const sslBadDefaultVersion: Matcher = ({ model }) =>
     .map((u) => ({
       node: u.node,
       callee: u.qualified,
-      message: `This parameter defaults to \`${model.text(u.node)}\` (${u.version}, broken): every caller that omits it gets an insecure connection.`,
+      message: `This parameter defaults to \`${model.text(u.node)}\` (${u.version}, ${brokenOrDeprecated(u.version)}): every caller that omits it gets an insecure connection.`,
     }));
 
 // ---------------------------------------------------------------------------------------------
@@ -223,6 +243,7 @@ const AUTO_POLICIES = new Set(["AutoAddPolicy", "WarningPolicy"]);
 
 const sshHostKeyAutoAdd: Matcher = ({ model }) => {
   const hits: MatcherHit[] = [];
+  if (!/set_missing_host_key_policy|known_hosts|hostkeys/.test(model.source)) return hits;
   const paramikoFile = importsModule(model, "paramiko");
   for (const call of model.calls) {
     const last = importedLastName(model, call);
@@ -291,7 +312,7 @@ const credentialsOverHttp: Matcher = ({ model }) =>
       node: p.http.call.node,
       call: p.http.call,
       callee: p.http.callee,
-      message: `${p.credential![0].toUpperCase()}${p.credential!.slice(1)} goes to \`${p.url.host}\` over plain HTTP: anyone on the path can read and replay it.`,
+      message: `\`${p.http.callee}\` sends ${p.credential} to \`${p.url.host}\` over plain HTTP: anyone on the path can read and replay it.`,
       data: { literal: p.literal, port: p.url.port, userinfo: p.url.userinfo },
     }));
 
@@ -342,6 +363,7 @@ const URL_SECRET = /[?&](api[-_]?key|apikey|access[-_]?token|auth[-_]?token|toke
 const apiKeyInUrl: Matcher = ({ model }) => {
   const hits: MatcherHit[] = [];
   for (const h of httpCalls(model)) {
+    if (h.callee.endsWith(".Request") && !requestObjectIsSent(model, h.call)) continue;
     const params = h.library === "urllib" ? null : argument(model, h.call, h.kind === "function" && h.callee.endsWith(".get") ? 1 : undefined, "params");
     let found: { name: string; where: "params" | "url"; keyNode?: Node } | null = null;
     for (const e of mappingEntries(model, params, h.call.scope)) {
@@ -354,13 +376,11 @@ const apiKeyInUrl: Matcher = ({ model }) => {
     }
     if (!found) {
       const url = urlArgument(model, h);
-      let expr = url;
-      const b = url ? singleBinding(model, url, h.call.scope) : null;
-      if (b) expr = b.value;
+      const { node: expr, scope } = url ? boundValue(model, url, h.call.scope) : { node: null, scope: h.call.scope };
       if (expr && expr.type !== "identifier") {
         const m = URL_SECRET.exec(model.text(expr));
-        const constant = model.classify(expr, b ? b.scope : h.call.scope).kind === "constant";
-        if (m && !(AMBIGUOUS.test(m[1]) && constant) && leadingLiteral(model, expr, b ? b.scope : h.call.scope, h.call.node) !== null) {
+        const constant = model.classify(expr, scope).kind === "constant";
+        if (m && !(AMBIGUOUS.test(m[1]) && constant) && leadingLiteral(model, expr, scope, h.call.node) !== null) {
           found = { name: m[1], where: "url" };
         }
       }
@@ -393,10 +413,17 @@ const SCHEME_CHECK = /\.scheme\b|startswith\(\s*\(?\s*[rbuRBU]?["']https?[:"']/;
 
 const urlopenDynamicUrl: Matcher = ({ model }) => {
   const hits: MatcherHit[] = [];
+  if (!/urlopen|Request|urlretrieve|URLopener/.test(model.source)) return hits;
   for (const call of model.calls) {
     if (!URLOPEN_LAST.has(importedLastName(model, call))) continue;
     const callee = calleeNames(model, call).find((q) => URLOPEN_CALLEES.has(q));
     if (!callee) continue;
+    if (callee.endsWith(".Request") && !requestObjectIsSent(model, call)) continue;
+    if (callee.endsWith("URLopener")) {
+      // the legacy openers take proxies, not a URL: every `.open(url)` on them accepts any scheme
+      hits.push({ node: call.node, call, callee, message: `\`${callee}\` (deprecated) opens any scheme it is given, \`file://\` included: use \`urlopen\` after checking the scheme is http or https.` });
+      continue;
+    }
     const url = argument(model, call, 0, "url") ?? argument(model, call, undefined, "fullurl");
     if (!url) continue;
     const v = model.classify(url, call.scope);
@@ -408,7 +435,12 @@ const urlopenDynamicUrl: Matcher = ({ model }) => {
     if (model.resolve(url, call.scope).some((q) => REQUEST_OBJECTS.has(q))) continue;
     const scopeStart = call.scope.node ? call.scope.node.startIndex : 0;
     if (SCHEME_CHECK.test(model.source.slice(scopeStart, call.node.startIndex))) continue;
-    hits.push({ node: call.node, call, callee });
+    hits.push({
+      node: call.node,
+      call,
+      callee,
+      ...(callee.endsWith(".Request") ? { message: `The \`${callee}\` built here is opened with whatever scheme the URL names, \`file://\` included: check that it is http or https first.` } : {}),
+    });
   }
   return hits;
 };
