@@ -9,12 +9,16 @@ import { AnalysisQueue } from "./github/queue.js";
 import { analyzePullRequest, type PullTarget } from "./github/pipeline.js";
 import { targetFromPullRequest, targetsFromRerun } from "./github/events.js";
 import { CHECK_NAME } from "./github/check.js";
-import type { GitHub } from "./github/octokit.js";
+import { DEFAULT_LIMIT_POLICY, type GitHub, type LimitPolicy, type Sleep } from "./github/octokit.js";
 
 export interface HunkGuardOptions {
   rules?: RuleSet;
   queue?: AnalysisQueue;
   timeoutMs?: number;
+  /** how to wait out a secondary rate limit (tests pass one that does not wait) */
+  sleep?: Sleep;
+  /** bounds for secondary-rate-limit retries of mutations */
+  limits?: Partial<Omit<LimitPolicy, "sleep">>;
 }
 
 export const PULL_REQUEST_EVENTS = [
@@ -27,6 +31,7 @@ export const PULL_REQUEST_EVENTS = [
 export function hunkGuard(options: HunkGuardOptions = {}) {
   const rules = options.rules ?? loadRules();
   const queue = options.queue ?? new AnalysisQueue();
+  const limits: LimitPolicy = { ...DEFAULT_LIMIT_POLICY, ...options.limits, ...(options.sleep ? { sleep: options.sleep } : {}) };
 
   function schedule(context: Context, target: PullTarget & { updatedAt?: number }): void {
     const gh = context.octokit as unknown as GitHub;
@@ -34,7 +39,7 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
       { installationId: target.installationId, pull: `${target.repo.owner}/${target.repo.repo}#${target.number}`, headSha: target.headSha, updatedAt: target.updatedAt },
       () =>
         analyzePullRequest(
-          { gh, rules, loadConfig: () => context.config("hunkguard.yml"), log: context.log, timeoutMs: options.timeoutMs },
+          { gh, rules, loadConfig: () => context.config("hunkguard.yml"), log: context.log, timeoutMs: options.timeoutMs, limits },
           target,
         ),
     );

@@ -27,6 +27,10 @@ const ARGUED: Record<string, { after: string; why: string }> = {
     after: 'import yaml\ncfg = yaml.safe_load(open("c.yml"))  # keep comment\n',
     why: "one consistent rewrite for every unsafe loader (as the pair yaml-load__3 does): `safe_load` is the idiomatic form and cannot be re-pointed at an unsafe Loader later",
   },
+  "mktemp__2": {
+    after: "import os\nimport tempfile\nworkdir = tempfile.mkdtemp()\n",
+    why: "mkdtemp already creates the directory; the os.mkdir the pair keeps would raise FileExistsError",
+  },
   "eval__2": {
     after: "def parse_ids(raw):\n    import ast\n    ids = ast.literal_eval(raw)\n    return ids\n",
     why: "a suggestion should not plant a TODO comment in the author's code; the comment tells them where the import went",

@@ -237,6 +237,14 @@ export function buildFix(req: FixRequest): FixOutcome {
 
   const placed = placeImports(parsed, model, match, proposal, inHunk);
   if ("decline" in placed) return explain(spec.example, placed.decline);
+  // a suggestion holds whole lines: it must not repeat a hard-coded secret another finding flags there
+  for (const other of req.before) {
+    if (other === match || other.rule.category !== "secrets") continue;
+    const st2 = statementLines(other.node);
+    if (placed.suggestions.some((s) => st2.start <= s.endLine && s.startLine <= st2.end)) {
+      return explain(spec.example, "the lines hold a hard-coded secret, which a suggestion would repeat");
+    }
+  }
   const reason = validateSuggestions(parsed, req.before, match, placed.suggestions, rules, inHunk, req.enabled);
   if (reason) return explain(spec.example, reason);
 

@@ -9,6 +9,10 @@ import type { ArgCondition, CallPattern } from "./rules/schema.js";
 import type { Rule, RuleSet } from "./rules/load.js";
 import type { Confidence, Severity } from "./finding.js";
 import { MATCHERS } from "./matchers/index.js";
+import { argument, keywordArgument, hasKwargsSplat } from "./args.js";
+
+// matchers and fixes import these from ./args.js (importing them from here would be a cycle)
+export { argument, keywordArgument, hasKwargsSplat };
 
 export interface RawMatch {
   rule: Rule;
@@ -27,42 +31,6 @@ export interface RawMatch {
 export interface MatchOutcome {
   matches: RawMatch[];
   failures: { rule: string; error: string }[];
-}
-
-/** An argument of a call, found by position or keyword. */
-export function argument(model: FileModel, call: CallSite, position?: number, keyword?: string): Node | null {
-  if (!call.args) return null;
-  let pos = 0;
-  for (const a of call.args.namedChildren) {
-    if (a.type === "keyword_argument") {
-      if (keyword !== undefined) {
-        const nm = a.childForFieldName("name");
-        if (nm && model.text(nm) === keyword) return a.childForFieldName("value");
-      }
-      continue;
-    }
-    if (a.type === "list_splat" || a.type === "dictionary_splat" || a.type === "comment") {
-      if (a.type === "list_splat") pos = Number.POSITIVE_INFINITY;
-      continue;
-    }
-    if (position !== undefined && pos === position) return a;
-    pos++;
-  }
-  return null;
-}
-
-export function keywordArgument(model: FileModel, call: CallSite, name: string): Node | null {
-  if (!call.args) return null;
-  for (const a of call.args.namedChildren) {
-    if (a.type !== "keyword_argument") continue;
-    const nm = a.childForFieldName("name");
-    if (nm && model.text(nm) === name) return a;
-  }
-  return null;
-}
-
-export function hasKwargsSplat(call: CallSite): boolean {
-  return !!call.args?.namedChildren.some((a) => a.type === "dictionary_splat");
 }
 
 function literalValue(model: FileModel, n: Node, v: ValueInfo): string | number | boolean | null | undefined {

@@ -37,6 +37,8 @@ export interface BlobText {
   text: string | null;
   isBinary: boolean;
   byteSize: number;
+  /** GraphQL cuts the text of large blobs: such a text must be read again over REST */
+  isTruncated?: boolean;
 }
 
 /** Read many blobs in few requests: GraphQL `object(expression: "REV:path")` with aliases. */
@@ -45,7 +47,7 @@ export async function readTexts(gh: GitHub, repo: RepoRef, expressions: string[]
   for (let i = 0; i < expressions.length; i += GRAPHQL_BATCH) {
     const batch = expressions.slice(i, i + GRAPHQL_BATCH);
     const fields = batch
-      .map((expr, j) => `f${j}: object(expression: ${JSON.stringify(expr)}) { ... on Blob { text isBinary byteSize } }`)
+      .map((expr, j) => `f${j}: object(expression: ${JSON.stringify(expr)}) { ... on Blob { text isBinary byteSize isTruncated } }`)
       .join("\n");
     const query = `query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) {\n${fields}\n} }`;
     try {
@@ -65,6 +67,16 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 export function decodeText(bytes: Uint8Array): string | null {
   try {
     return utf8.decode(bytes).replace(/^\uFEFF/, "");
+  } catch {
+    return null;
+  }
+}
+
+/** A file's text at a commit over REST (raw media type: works up to 100 MB); null when unreadable. */
+async function readTextAtRest(gh: GitHub, repo: RepoRef, path: string, ref: string): Promise<string | null> {
+  try {
+    const { data } = await gh.rest.repos.getContent({ ...repo, path, ref, mediaType: { format: "raw" } });
+    return typeof data === "string" ? data : null;
   } catch {
     return null;
   }
@@ -103,6 +115,7 @@ export async function prepareFiles(gh: GitHub, repo: RepoRef, files: ChangedFile
 
   for (const f of files) {
     let blob = texts.get(`${opts.headSha}:${f.path}`) ?? null;
+    if (blob?.isTruncated) blob = null;
     let text: string | null = blob?.text ?? null;
     let binary = blob?.isBinary ?? false;
     let size = blob?.byteSize ?? (text?.length ?? 0);
@@ -133,7 +146,17 @@ export async function prepareFiles(gh: GitHub, repo: RepoRef, files: ChangedFile
     try {
       if (f.patch !== undefined) patch = parseFilePatch(f.patch);
       else if (f.status === "added") patch = filePatchFromContents("", text);
-      else patch = filePatchFromContents(texts.get(`${base}:${f.previousPath ?? f.path}`)?.text ?? "", text);
+      else {
+        // the base text decides which lines are added: a guess (or a cut text) would report unchanged code
+        const basePath = f.previousPath ?? f.path;
+        const read = texts.get(`${base}:${basePath}`);
+        const baseText = read && !read.isTruncated && read.text !== null ? read.text : await readTextAtRest(gh, repo, basePath, base);
+        if (baseText === null) {
+          skipped.push({ path: f.path, reason: "GitHub gave no diff for this file and its base version could not be read" });
+          continue;
+        }
+        patch = filePatchFromContents(baseText.replace(/^\uFEFF/, ""), text);
+      }
     } catch (e) {
       skipped.push({ path: f.path, reason: `the diff could not be read (${(e as Error).message})` });
       continue;

@@ -13,3 +13,49 @@ export function statusOf(e: unknown): number | undefined {
   const s = (e as { status?: unknown })?.status;
   return typeof s === "number" ? s : undefined;
 }
+
+/** Waits; passed in so tests do not wait for real. */
+export type Sleep = (ms: number) => Promise<void>;
+
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface LimitPolicy {
+  sleep: Sleep;
+  /** attempts in all, the first included */
+  attempts: number;
+  /** a `retry-after` longer than this is not waited for: the error goes up */
+  maxWaitMs: number;
+}
+
+export const DEFAULT_LIMIT_POLICY: LimitPolicy = { sleep: realSleep, attempts: 3, maxWaitMs: 120_000 };
+
+/**
+ * How long GitHub asks us to wait after a secondary rate limit (403/429 with `retry-after`, or the
+ * documented message without it: then at least a minute); null for any other error.
+ */
+export function secondaryLimitWaitMs(e: unknown): number | null {
+  const status = statusOf(e);
+  if (status !== 403 && status !== 429) return null;
+  const headers = ((e as { response?: { headers?: Record<string, unknown> } })?.response?.headers ?? {}) as Record<string, unknown>;
+  const after = Number(headers["retry-after"]);
+  if (Number.isFinite(after) && after >= 0 && headers["retry-after"] !== undefined && headers["retry-after"] !== "") return after * 1000;
+  if (/secondary rate limit/i.test(String((e as Error)?.message ?? ""))) return 60_000;
+  return null;
+}
+
+/**
+ * Run a mutation, honouring secondary rate limits: wait what `retry-after` says and try again, a
+ * bounded number of times. Octokit's throttling plugin only recognises the limit by its message
+ * (and may be disabled); a 429 with `retry-after` alone would otherwise fail the analysis.
+ */
+export async function withSecondaryLimit<T>(policy: LimitPolicy, mutation: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await mutation();
+    } catch (e) {
+      const wait = secondaryLimitWaitMs(e);
+      if (wait === null || attempt >= policy.attempts || wait > policy.maxWaitMs) throw e;
+      await policy.sleep(wait);
+    }
+  }
+}

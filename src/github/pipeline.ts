@@ -2,11 +2,11 @@
  * One analysis of one pull-request head, from the check run to the review. Every path ends with
  * the check run completed — with the findings' conclusion, or with the reason it could not finish.
  */
-import type { GitHub, RepoRef } from "./octokit.js";
-import { statusOf } from "./octokit.js";
+import type { GitHub, LimitPolicy, RepoRef } from "./octokit.js";
+import { DEFAULT_LIMIT_POLICY, statusOf } from "./octokit.js";
 import { CheckRun, type Conclusion } from "./check.js";
 import { listChangedFiles, prepareFiles } from "./files.js";
-import { planReview, postReview, readPullState, resolveFixedThreads } from "./review.js";
+import { planReview, postReview, readPullState, resolveFixedThreads, type PullState } from "./review.js";
 import { parseConfig, pathSelector, ruleFilter, failsCheck, type RepoConfig } from "../core/config.js";
 import { newReport, analyzeInto, finishReport, type Report } from "../core/report.js";
 import { annotationFor, checkSummary, checkTitle } from "../core/render.js";
@@ -38,6 +38,8 @@ export interface PipelineDeps {
   log: Logger;
   /** whole-analysis time budget */
   timeoutMs?: number;
+  /** secondary-rate-limit retries of mutations */
+  limits?: LimitPolicy;
 }
 
 export interface AnalysisOutcome {
@@ -53,6 +55,11 @@ const DEFAULT_TIMEOUT_MS = 5 * 60 * 1000;
 
 class Superseded extends Error {}
 class TimedOut extends Error {}
+
+const tookTooLong = (deps: PipelineDeps) => {
+  const ms = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return `the analysis took longer than ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`;
+};
 
 function conclusionFor(config: RepoConfig, findings: Finding[]): Conclusion {
   if (findings.some((f) => failsCheck(config, f.severity))) return "failure";
@@ -71,7 +78,7 @@ async function readConfig(deps: PipelineDeps): Promise<{ config: RepoConfig; pro
 /** Analyse one head and publish the result. Never throws; never leaves the check in progress. */
 export async function analyzePullRequest(deps: PipelineDeps, target: PullTarget): Promise<AnalysisOutcome> {
   const { gh, log } = deps;
-  const check = new CheckRun(gh, target.repo, target.headSha);
+  const check = new CheckRun(gh, target.repo, target.headSha, undefined, deps.limits ?? DEFAULT_LIMIT_POLICY);
   const outcome: AnalysisOutcome = { conclusion: "neutral", title: "", reviewPosted: false, inlinePosted: 0, findings: [], superseded: false };
   let timer: NodeJS.Timeout | undefined;
   const deadline = { passed: false };
@@ -80,7 +87,7 @@ export async function analyzePullRequest(deps: PipelineDeps, target: PullTarget)
     const budget = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         deadline.passed = true;
-        reject(new TimedOut(`the analysis took longer than ${Math.round((deps.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s`));
+        reject(new TimedOut(tookTooLong(deps)));
       }, deps.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       timer.unref?.();
     });
@@ -102,7 +109,7 @@ export async function analyzePullRequest(deps: PipelineDeps, target: PullTarget)
       try {
         await check.complete(outcome.conclusion, {
           title: outcome.title,
-          summary: `${reason}.${superseded ? "" : " Re-run the check to try again; findings from this run were not posted."}`,
+          summary: `${reason}.${superseded ? "" : outcome.reviewPosted ? " The review was posted; re-run the check to have its findings annotated here." : " Re-run the check to try again; findings from this run were not posted."}`,
         });
       } catch (e2) {
         log.error({ err: (e2 as Error).message }, "could not complete the check run");
@@ -115,8 +122,14 @@ export async function analyzePullRequest(deps: PipelineDeps, target: PullTarget)
 }
 
 async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outcome: AnalysisOutcome, deadline: { passed: boolean }): Promise<AnalysisOutcome> {
-  const { gh, rules } = deps;
+  const { gh, rules, log } = deps;
+  const limits = deps.limits ?? DEFAULT_LIMIT_POLICY;
+  // once the budget is spent the check is completed by the caller: this run must not touch GitHub again
+  const inTime = () => {
+    if (deadline.passed) throw new TimedOut(tookTooLong(deps));
+  };
   const { config, problems } = await readConfig(deps);
+  inTime();
   const done = async (conclusion: Conclusion, title: string, summary: string) => {
     outcome.conclusion = conclusion;
     outcome.title = title;
@@ -128,6 +141,7 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
   if (target.state === "closed") return done("success", "Pull request is closed", "Nothing to analyse: the pull request is closed.");
   if (target.draft && !config.drafts) return done("skipped", "Draft pull request", "Drafts are not analysed (`drafts: false` in `.github/hunkguard.yml`).");
   const { files, truncated } = await listChangedFiles(gh, target.repo, target.number);
+  inTime();
   const selected = pathSelector(config);
   const python = files.filter((f) => f.status !== "removed" && selected(f.path));
   if (!python.length) {
@@ -148,6 +162,7 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
       return mergeBase;
     },
   });
+  inTime();
   const report: Report = newReport();
   report.skipped.push(...prepared.skipped);
   const enabled = ruleFilter(config);
@@ -157,27 +172,50 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
   finishReport(report);
   outcome.findings = report.findings;
 
-  // 4. only the newest head posts
-  const state = await readPullState(gh, target.repo, target.number);
-  if (deadline.passed) return outcome;
-  if (state.headSha && state.headSha !== target.headSha) {
+  // 4. only the newest head posts; what is already posted is not posted again
+  const notes: string[] = [];
+  if (truncated) notes.push("GitHub lists at most 3,000 changed files; files past that were not analysed.");
+  let state: PullState | null = null;
+  try {
+    state = await readPullState(gh, target.repo, target.number);
+  } catch (e) {
+    if (statusOf(e) === 404) throw e;
+    // without the comments already there, posting could repeat them: the check run carries everything
+    log.warn({ err: (e as Error).message, pull: target.number }, "could not read the review threads; no review posted");
+    notes.push(`⚠️ The comments already on the pull request could not be read (${(e as Error).message}), so no review was posted (it could have repeated them). Every finding is in this check run; re-run the check to post the review.`);
+  }
+  inTime();
+  if (state?.headSha && state.headSha !== target.headSha) {
     throw new Superseded(`A newer commit (${state.headSha.slice(0, 7)}) was pushed while ${target.headSha.slice(0, 7)} was analysed; that commit gets its own check`);
   }
 
-  // 5. the review: only what is not on the pull request yet
-  const plan = planReview(report.findings, prepared.patches, state.fingerprints, rules, config.max_inline_comments);
-  const notes: string[] = [];
-  if (truncated) notes.push("GitHub lists at most 3,000 changed files; files past that were not analysed.");
-  if (plan.comments.length || plan.overflow.length) {
+  // 5. the review: only what is not on the pull request yet. A review GitHub refuses does not lose
+  // the analysis: the check run below still carries every finding.
+  const plan = planReview(report.findings, prepared.patches, state?.fingerprints ?? new Set(), rules, config.max_inline_comments);
+  if (state && (plan.comments.length || plan.overflow.length)) {
     const ghPatched = new Set(python.filter((f) => f.patch !== undefined).map((f) => f.path));
-    const posted = await postReview(gh, target.repo, target.number, target.headSha, plan, (p) => ghPatched.has(p));
-    outcome.reviewPosted = true;
-    outcome.inlinePosted = posted.inlinePosted;
-    notes.push(...posted.notes);
+    try {
+      const posted = await postReview(gh, target.repo, target.number, target.headSha, plan, (p) => ghPatched.has(p), limits);
+      outcome.reviewPosted = true;
+      outcome.inlinePosted = posted.inlinePosted;
+      notes.push(...posted.notes);
+    } catch (e) {
+      log.warn({ err: (e as Error).message, status: statusOf(e), pull: target.number }, "the review could not be posted");
+      notes.push(`⚠️ The review could not be posted (${(e as Error).message}). Every finding is in this check run; re-run the check to post the review.`);
+    }
+    inTime();
   }
-  const current = new Set(report.findings.map((f) => f.fingerprint));
-  const resolved = await resolveFixedThreads(gh, state, current, new Set(prepared.sources.map((s) => s.path)));
-  if (resolved) notes.push(`${resolved} earlier comment thread(s) resolved: their findings are gone.`);
+  if (state) {
+    const current = new Set(report.findings.map((f) => f.fingerprint));
+    try {
+      const resolved = await resolveFixedThreads(gh, state, current, new Set(prepared.sources.map((s) => s.path)), limits);
+      if (resolved) notes.push(`${resolved} earlier comment thread(s) resolved: their findings are gone.`);
+    } catch (e) {
+      log.warn({ err: (e as Error).message, pull: target.number }, "could not resolve fixed threads");
+      notes.push(`Earlier comment threads whose findings are gone could not be resolved (${(e as Error).message}).`);
+    }
+    inTime();
+  }
 
   // 6. the check: every finding annotated, nothing dropped silently
   const conclusion = conclusionFor(config, report.findings);

@@ -11,7 +11,7 @@
  */
 import type { Edit } from "../finding.js";
 import type { Node } from "../python.js";
-import type { CallSite, FileModel } from "../scope.js";
+import type { CallSite, FileModel, Scope } from "../scope.js";
 import { keywordArgument } from "../match.js";
 import type { FixBuilder, FixDecline, FixProposal, FixContext } from "./types.js";
 import { removeArgument, setKeyword } from "./edits.js";
@@ -19,13 +19,17 @@ import {
   argvWords,
   commandTemplate,
   holeContexts,
+  isShellQuoted,
   type CommandTemplate,
   type TemplateChar,
 } from "../matchers/command-shell.js";
-import type { CommandLevel } from "../matchers/command.js";
+import { assessCommand, type CommandLevel } from "../matchers/command.js";
 import { BUILDERS as deserialization } from "./command-deserialization.js";
 
 /** subprocess functions whose `shell=True` can simply go once the command is a list */
+/** node types that build a string in place (a literal, `%`, `+`, `.format()`) */
+const STRING_BUILDERS = new Set(["string", "concatenated_string", "binary_operator", "call", "parenthesized_expression"]);
+
 const SUBPROCESS_ARGV = new Set(["subprocess.call", "subprocess.run", "subprocess.Popen", "subprocess.check_call", "subprocess.check_output"]);
 
 const ARGV_CAVEAT =
@@ -33,7 +37,7 @@ const ARGV_CAVEAT =
 const CONSTANT_CAVEAT = "Runs the program directly instead of through `/bin/sh`: the same PATH lookup, but shell aliases and builtins no longer apply.";
 const SYSTEM_CAVEAT = "Runs the program directly instead of through `/bin/sh`; `check=False` keeps ignoring a failing exit status, as `os.system` did.";
 const SHLEX_CAVEAT =
-  "`shlex.quote` quotes for a POSIX shell (not `cmd.exe` on Windows); an argument list without `shell=True` is safer still.";
+  "`shlex.quote` takes only `str` (wrap a `Path` or a number in `str()`) and quotes for a POSIX shell, not `cmd.exe`; an argument list without a shell is safer still.";
 
 const VARIABLE_REASON =
   "the command is a string made elsewhere: `shell=False` on a string fails (FileNotFoundError) and `shlex.split` changes what shell features in it mean; build it as an argument list, or quote each value where it is built";
@@ -74,9 +78,12 @@ function decline(reason: string, example?: string): FixDecline {
 }
 
 /** Python source for the argument list, or the reason there is none. */
-function argvItems(model: FileModel, tpl: CommandTemplate): string[] | { reason: string } {
+function argvItems(model: FileModel, tpl: CommandTemplate, scope: Scope): string[] | { reason: string } {
   const words = argvWords(tpl);
   if ("reason" in words) return words;
+  if (words.some((w) => w.t === "hole" && isShellQuoted(model, w.hole.expr, scope))) {
+    return { reason: "a value is already quoted for the shell" };
+  }
   const q = tpl.quote === "'" ? "'" : '"';
   return words.map((w) => {
     if (w.t === "text") return `${q}${model.source.slice(w.start, w.end)}${q}`;
@@ -92,7 +99,7 @@ function argvRoute(ctx: FixContext, d: CommandData, tpl: CommandTemplate): FixPr
   const callee = match.callee ?? "";
   if (tpl.kind !== "constant" && tpl.kind !== "fstring") return { reason: "only f-string and constant commands are turned into argument lists" };
   if (d.viaArgv || d.script.id !== d.argument.id) return { reason: "the command is already inside an argument list" };
-  const items = argvItems(model, tpl);
+  const items = argvItems(model, tpl, call.scope);
   if ("reason" in items) return items;
   const list = `[${items.join(", ")}]`;
   const script = { start: d.script.startIndex, end: d.script.endIndex };
@@ -153,8 +160,8 @@ function shlexRoute(ctx: FixContext, tpl: CommandTemplate): FixProposal | FixDec
     } else return decline("the name `shlex` means something else here");
   }
   const contexts = holeContexts(tpl.parts);
-  const edits: Edit[] = [];
-  const wrapped = new Set<number>();
+  const removed = new Set<number>(); // indices of template quote characters to drop
+  const wrap = new Map<number, Node>();
   for (const [i, where] of contexts) {
     const hole = tpl.parts[i];
     if (hole.t !== "h" || hole.safe) continue;
@@ -162,16 +169,45 @@ function shlexRoute(ctx: FixContext, tpl: CommandTemplate): FixProposal | FixDec
     if (where.where === "inside") {
       return decline("a value sits inside a longer quoted string of the command: quoting it there would break the quotes");
     }
-    if (where.where === "quoted-alone") {
-      for (const c of [where.open, where.close]) if (!edits.some((e) => e.start === c.start)) edits.push({ start: c.start, end: c.end, text: "" });
+    if (where.where === "unquoted" && where.command) {
+      return decline("the program itself comes from a value (it may hold several words on purpose): choose it from an allowlist");
     }
-    if (wrapped.has(hole.expr.id)) continue;
-    wrapped.add(hole.expr.id);
-    edits.push({ start: hole.expr.startIndex, end: hole.expr.startIndex, text: `${quote}(` });
-    edits.push({ start: hole.expr.endIndex, end: hole.expr.endIndex, text: ")" });
+    if (where.where === "unquoted" && where.glued) {
+      return decline("a value is glued to a word (`checkout%s`): it may carry its own leading space and options, which quoting would merge");
+    }
+    if (where.where === "quoted-alone") {
+      removed.add(tpl.parts.indexOf(where.open));
+      removed.add(tpl.parts.indexOf(where.close));
+    }
+    wrap.set(hole.expr.id, hole.expr);
   }
-  if (!wrapped.size) return decline("no value to quote");
-  return { edits, caveat: SHLEX_CAVEAT, imports, localImportOk: true };
+  if (!wrap.size) return decline("no value to quote");
+  const edits: Edit[] = [];
+  // `a + '"' + b + '"'`: a string operand left empty by dropping its quote goes with its `+`
+  const dropped = new Set<number>();
+  for (const [k, op] of (tpl.operands ?? []).entries()) {
+    if (op.to === op.from || dropped.has(k - 1)) continue;
+    let all = true;
+    for (let j = op.from; j < op.to && all; j++) all = removed.has(j);
+    if (!all) continue;
+    const ops = tpl.operands!;
+    if (k > 0) edits.push({ start: ops[k - 1].node.endIndex, end: op.node.endIndex, text: "" });
+    else if (ops.length > 1) edits.push({ start: op.node.startIndex, end: ops[1].node.startIndex, text: "" });
+    else continue;
+    dropped.add(k);
+    for (let j = op.from; j < op.to; j++) removed.delete(j);
+  }
+  for (const j of removed) {
+    const c = tpl.parts[j] as TemplateChar;
+    edits.push({ start: c.start, end: c.end, text: "" });
+  }
+  for (const expr of wrap.values()) {
+    edits.push({ start: expr.startIndex, end: expr.startIndex, text: `${quote}(` });
+    edits.push({ start: expr.endIndex, end: expr.endIndex, text: ")" });
+  }
+  // a rule may word the quoting caveat for its own setting (a remote shell, say)
+  const caveat = ctx.rule.fix?.caveat?.includes("shlex.quote") ? ctx.rule.fix.caveat : SHLEX_CAVEAT;
+  return { edits, caveat, imports, localImportOk: true };
 }
 
 /** A shell command built from values → an argument list without the shell, or `shlex.quote` around each value. */
@@ -179,8 +215,16 @@ const shellCommandFix: FixBuilder = (ctx) => {
   const { model, match } = ctx;
   const d = match.data as CommandData | undefined;
   const call = match.call;
+  if (match.data?.program) return decline("the program comes from a value: only you know which programs are allowed; choose it from an allowlist");
   if (!call || !d?.script) return decline("no command string to rewrite");
-  if (d.level === "dynamic") return decline(VARIABLE_REASON, VARIABLE_EXAMPLE);
+  if (d.level === "constant" && !STRING_BUILDERS.has(d.script.type)) {
+    return decline("the constant command is held in a variable: write it as an argument list where it is defined");
+  }
+  if (d.level === "dynamic" || !STRING_BUILDERS.has(d.script.type)) {
+    // a process started here can take an argument list instead; a remote or unknown callee cannot
+    const local = /^(os|subprocess|asyncio|commands|popen2)\./.test(match.callee ?? "") || d.viaArgv;
+    return local ? decline(VARIABLE_REASON, VARIABLE_EXAMPLE) : decline("the command is a string made elsewhere: quote each value with `shlex.quote` where it is built");
+  }
   if (d.argument.type === "list" || d.argument.type === "tuple") {
     if (!d.viaArgv) {
       return decline("with `shell=True` only the first item of the list is the command (the others become `$0`, `$1`…): pass the list without `shell=True`, or one command string");
@@ -195,9 +239,14 @@ const shellCommandFix: FixBuilder = (ctx) => {
 };
 
 /** `tar czf out.tgz *` → `tar czf out.tgz ./*`: expanded names can no longer start with `-`. */
-const wildcardDotSlash: FixBuilder = ({ match }) => {
+const wildcardDotSlash: FixBuilder = ({ model, match }) => {
   const globs = (match.data?.globs ?? []) as TemplateChar[];
   if (!globs.length) return decline("no glob to rewrite");
+  // one suggestion per line: the injection fix on this command goes first, this one on the next push
+  const script = match.data?.script as Node | undefined;
+  if (script && match.call && assessCommand(model, script, match.call.scope).level === "built") {
+    return decline("the values in this command need quoting first (the command-injection suggestion on this line); `./*` follows");
+  }
   if (globs.some((g) => g.end - g.start !== 1)) return decline("the glob is written with an escape sequence");
   return { edits: globs.map((g) => ({ start: g.start, end: g.start, text: "./" })) };
 };

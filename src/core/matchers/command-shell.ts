@@ -38,6 +38,8 @@ export type TemplatePart = TemplateChar | TemplateHole;
 export interface CommandTemplate {
   kind: "constant" | "fstring" | "percent" | "format" | "concat";
   parts: TemplatePart[];
+  /** for `+` chains: each operand with the range of `parts` it produced */
+  operands?: { node: Node; from: number; to: number }[];
   /** the quote character of the (first) string literal, for building new literals in the same style */
   quote: string;
   /** a Python escape the decoder does not model (`\x27` could be a quote): no fix may rely on the parts */
@@ -79,6 +81,14 @@ function isQuotedJoin(model: FileModel, n: Node, scope: Scope): boolean {
   return false;
 }
 
+/** A value quoted or escaped for a shell: right inside a shell command, wrong as one argv item. */
+export function isShellQuoted(model: FileModel, n: Node, scope: Scope): boolean {
+  while (n.type === "parenthesized_expression" && n.namedChild(0)) n = n.namedChild(0)!;
+  if (n.type !== "call") return false;
+  if (callNames(model, n, scope).some((q) => QUOTING_CALLS.has(q))) return true;
+  return isQuotedJoin(model, n, scope) || isManualQuoteEscape(model, n, scope);
+}
+
 /** A value that cannot carry shell syntax into a command. */
 export function isSafeValue(model: FileModel, n: Node, scope: Scope): boolean {
   while (n.type === "parenthesized_expression" && n.namedChild(0)) n = n.namedChild(0)!;
@@ -87,9 +97,20 @@ export function isSafeValue(model: FileModel, n: Node, scope: Scope): boolean {
   if (n.type === "call") {
     const names = callNames(model, n, scope);
     if (names.some((q) => QUOTING_CALLS.has(q) || NUMERIC_CALLS.has(q))) return true;
-    return isQuotedJoin(model, n, scope);
+    return isQuotedJoin(model, n, scope) || isManualQuoteEscape(model, n, scope);
   }
   return false;
+}
+
+/** `x.replace("'", "'\"'\"'")`: the author escapes single quotes for a single-quoted shell string. */
+function isManualQuoteEscape(model: FileModel, n: Node, scope: Scope): boolean {
+  const fn = n.childForFieldName("function");
+  const attr = fn?.type === "attribute" ? fn.childForFieldName("attribute") : null;
+  if (!attr || model.text(attr) !== "replace") return false;
+  const first = n.childForFieldName("arguments")?.namedChildren[0];
+  if (!first) return false;
+  const v = model.classify(first, scope);
+  return v.kind === "constant" && (v.value === "'" || v.value === "\\'");
 }
 
 /** A value that is a number by its expression (`str()` is needed to pass it in an argument list). */
@@ -300,14 +321,17 @@ function concatTemplate(model: FileModel, n: Node, scope: Scope): CommandTemplat
   }
   operands.unshift(cur);
   const out: StringParts = { parts: [], quote: "", opaque: false };
+  const ranges: NonNullable<CommandTemplate["operands"]> = [];
   for (const op of operands) {
+    const from = out.parts.length;
     if (op.type === "string" || op.type === "concatenated_string") {
       if (!literalParts(model, op, scope, out)) return null;
     } else {
       out.parts.push(hole(model, op, scope, op.startIndex, op.endIndex));
     }
+    ranges.push({ node: op, from, to: out.parts.length });
   }
-  return { kind: "concat", parts: out.parts, quote: out.quote || '"', opaque: out.opaque };
+  return { kind: "concat", parts: out.parts, operands: ranges, quote: out.quote || '"', opaque: out.opaque };
 }
 
 /** The template of a command expression, or null when it is not a string built in a way we can read. */
@@ -335,7 +359,8 @@ export function commandTemplate(model: FileModel, node: Node, scope: Scope): Com
 
 /** Where a hole sits for the shell. */
 export type HoleContext =
-  | { where: "unquoted" }
+  /** `command`: the whole word where the program goes; `glued`: right after a letter or digit (`checkout%s`) */
+  | { where: "unquoted"; command: boolean; glued: boolean }
   /** alone between a pair of quotes: `'{x}'` — the quotes are at these source spans */
   | { where: "quoted-alone"; open: TemplateChar; close: TemplateChar }
   /** inside a longer quoted string, or after a backslash: quoting the value there would be wrong */
@@ -349,11 +374,19 @@ export function holeContexts(parts: TemplatePart[]): Map<number, HoleContext> {
   const out = new Map<number, HoleContext>();
   let state: "none" | "single" | "double" = "none";
   let opener = -1;
+  // nothing but blanks since the start or a command separator: the next word names the program
+  let segmentStart = true;
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
     if (p.t === "h") {
       if (state === "none") {
-        out.set(i, { where: "unquoted" });
+        const next = parts[i + 1];
+        const wholeWord = !next || (next.t === "c" && /[\s|;&)]/.test(next.ch));
+        const prev = parts[i - 1];
+        // `checkout%s` may carry its own leading space; `$%s` / `${%s}` are expansions, not words
+        const glued = prev?.t === "c" && /[A-Za-z0-9_${]/.test(prev.ch);
+        out.set(i, { where: "unquoted", command: segmentStart && wholeWord, glued });
+        segmentStart = false;
         continue;
       }
       const open = parts[i - 1];
@@ -365,6 +398,10 @@ export function holeContexts(parts: TemplatePart[]): Map<number, HoleContext> {
       continue;
     }
     const ch = p.ch;
+    if (state === "none") {
+      if ("|;&(`\n".includes(ch)) segmentStart = true;
+      else if (ch !== " " && ch !== "\t") segmentStart = false;
+    }
     if (state === "none") {
       if (ch === "\\") {
         const next = parts[i + 1];
@@ -399,6 +436,9 @@ const SHELL_BUILTINS = new Set([
   "command", "builtin", "jobs", "fg", "bg", "disown", "pushd", "popd", "dirs", "times", "getopts", "history",
   "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "function", "select",
   "time", "coproc", ":", "[", "[[", "shopt", "enable", "logout", "suspend",
+  // cmd.exe builtins: no program of that name on Windows
+  "cls", "dir", "del", "erase", "copy", "move", "ren", "rename", "md", "rd", "start", "ver", "vol", "pause",
+  "title", "color", "assoc", "ftype", "mklink", "call", "chdir", "path", "prompt",
 ]);
 
 /** One word of an argument list: literal text (source span of the characters) or one hole. */
@@ -439,6 +479,7 @@ export function argvWords(tpl: CommandTemplate): ArgvWord[] | { reason: string }
   if (why) return { reason: why };
   if (!words.length) return { reason: "the command is empty" };
   const first = words[0];
+  if (first.t === "hole") return { reason: "the program itself comes from a value" };
   if (first.t === "text") {
     if (first.text.includes("=")) return { reason: "the command starts with a variable assignment" };
     if (SHELL_BUILTINS.has(first.text)) return { reason: `\`${first.text}\` is a shell builtin` };

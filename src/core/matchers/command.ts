@@ -28,6 +28,8 @@ const Source = z
      */
     shell: z.enum(["always", "keyword", "any_call"]).default("always"),
     exclude: z.array(z.string()).default([]),
+    /** for any_call: callees whose last name matches this regular expression are not commands (`shell_quote(x, shell=True)`) */
+    exclude_names: z.string().optional(),
     /** an argument list `[sh, "-c", script]` (without `shell=True`) runs `script` through a shell */
     argv_shell: z.boolean().default(false),
     /** a method of this name in a file that imports `module`, when the receiver cannot be resolved */
@@ -82,11 +84,9 @@ function options<T>(rule: Rule, schema: z.ZodType<T>, raw: Record<string, unknow
 
 /** A call of one of `names`: the resolved callee, or null. Pre-filtered by the callee's last name. */
 export function calleeOf(model: FileModel, call: CallSite, names: Set<string>, lastNames: Set<string>): string | null {
-  let last = call.lastName;
-  if (!lastNames.has(last)) {
-    const imported = call.fn.type === "identifier" ? model.importedLastNames.get(last) : undefined;
-    if (!imported || !lastNames.has(imported)) return null;
-    last = imported;
+  if (!lastNames.has(call.lastName)) {
+    const imported = model.importedLastNames.get(call.lastName);
+    if (!imported || !lastNames.has(imported) || call.fn.type !== "identifier") return null;
   }
   for (const q of model.resolve(call.fn, call.scope)) if (names.has(q)) return q;
   return null;
@@ -127,6 +127,8 @@ export interface ShellCommand {
   argument: Node;
   /** reached through `[sh, "-c", script]` rather than a shell-running function */
   viaArgv: boolean;
+  /** how the message names the call: the resolved callee, else the callee as written */
+  label: string;
 }
 
 function commandArgument(model: FileModel, call: CallSite, places: SourceSpec["command"]): Node | null {
@@ -137,20 +139,52 @@ function commandArgument(model: FileModel, call: CallSite, places: SourceSpec["c
   return null;
 }
 
+/** A source's name sets, built once. */
+const compiledSources = new WeakMap<SourceSpec, { names: Set<string>; lasts: Set<string>; excluded: Set<string>; excludedNames: RegExp | null }>();
+function compiled(src: SourceSpec) {
+  let c = compiledSources.get(src);
+  if (!c) {
+    c = { names: new Set(src.calls), lasts: lastNamesOf(src.calls), excluded: new Set(src.exclude), excludedNames: src.exclude_names ? new RegExp(src.exclude_names) : null };
+    compiledSources.set(src, c);
+  }
+  return c;
+}
+
+/** Start indices of `shell=` in the file, ascending. */
+function shellKeywordPositions(model: FileModel): number[] {
+  const out: number[] = [];
+  const re = /\bshell\s*=/g;
+  for (let m = re.exec(model.source); m; m = re.exec(model.source)) out.push(m.index);
+  return out;
+}
+
+function anyWithin(sorted: number[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] < end;
+}
+
 /** Every call in the file that hands a command string to a shell, per the rule's sources. */
 export function shellCommands(model: FileModel, sources: SourceSpec[]): ShellCommand[] {
   const out: ShellCommand[] = [];
-  const seen = new Set<number>();
+  const seen = new Set<CallSite>();
   for (const src of sources) {
-    const names = new Set(src.calls);
-    const lasts = lastNamesOf(src.calls);
-    const excluded = new Set(src.exclude);
+    // any call with `shell=`: find the keyword in the text once rather than in every call's arguments
+    const shellAt = src.shell === "any_call" ? shellKeywordPositions(model) : null;
+    if (shellAt && !shellAt.length) continue;
+    const { names, lasts, excluded, excludedNames } = compiled(src);
     const hasModule = src.unresolved_method ? model.imports.some((i) => i.qualified === src.unresolved_method!.module || i.qualified.startsWith(`${src.unresolved_method!.module}.`)) : false;
     for (const call of model.calls) {
-      if (seen.has(call.node.id)) continue;
+      if (seen.has(call)) continue;
       let callee: string | undefined;
       if (src.shell === "any_call") {
-        if (!call.args || !shellIsTrue(model, call)) continue;
+        if (!call.args || !anyWithin(shellAt!, call.args.startIndex, call.args.endIndex)) continue;
+        if (!shellIsTrue(model, call) || excludedNames?.test(call.lastName)) continue;
         const resolved = model.resolve(call.fn, call.scope);
         if (resolved.some((q) => excluded.has(q))) continue;
         callee = resolved[0] ?? model.text(call.fn);
@@ -162,19 +196,21 @@ export function shellCommands(model: FileModel, sources: SourceSpec[]): ShellCom
       }
       const arg = commandArgument(model, call, src.command);
       if (!arg) continue;
+      // `assertRaises(TypeError, ..., shell=True)`: a builtin name is never a command string
+      if (src.shell === "any_call" && arg.type === "identifier" && !model.lookup(model.text(arg), call.scope, arg.startIndex)) continue;
       const shell = src.shell !== "keyword" || shellIsTrue(model, call);
       const items = listItems(arg);
       if (shell) {
         // with a shell, only the first item of an argument list is the command (the rest are $0, $1…)
         const script = items ? items[0] : arg;
         if (!script) continue;
-        out.push({ call, callee, script, argument: arg, viaArgv: false });
-        seen.add(call.node.id);
+        out.push({ call, callee, script, argument: arg, viaArgv: false, label: callee ?? model.text(call.fn) });
+        seen.add(call);
       } else if (src.argv_shell && items) {
         const script = shellScriptInArgv(model, items[0], items, call.scope);
         if (!script) continue;
-        out.push({ call, callee, script, argument: arg, viaArgv: true });
-        seen.add(call.node.id);
+        out.push({ call, callee, script, argument: arg, viaArgv: true, label: callee ?? model.text(call.fn) });
+        seen.add(call);
       }
     }
   }
@@ -206,7 +242,11 @@ export function assessCommand(model: FileModel, node: Node, scope: Scope, depth 
   if (v.kind === "fstring" || v.kind === "percent" || v.kind === "format" || v.kind === "concat") {
     const template = commandTemplate(model, n, scope);
     if (!template) return { level: "built", template };
-    return { level: template.parts.every((p) => p.t === "c" || p.safe) ? "safe" : "built", template };
+    const holes = template.parts.filter((p) => p.t === "h");
+    if (holes.some((h) => !h.safe)) return { level: "built", template };
+    // values that are all constants make a constant command; a quoted value makes it safe
+    const constant = holes.every((h) => ["constant", "literal"].includes(model.classify(h.expr, scope).kind));
+    return { level: constant ? "constant" : "safe", template };
   }
   if (n.type === "call" && isSafeValue(model, n, scope)) return { level: "safe", template: null };
   if (n.type === "identifier" && depth < 3) {
@@ -226,13 +266,15 @@ function fill(template: string, callee: string | undefined): string {
 
 function gradeHit(rule: Rule, grade: GradeSpec, node: Node, cmd: ShellCommand, level: CommandLevel): MatcherHit | null {
   if (grade.severity === "none") return null;
+  // a method found by its name alone (the receiver could not be resolved) is less certain
+  const confidence = !cmd.callee && grade.confidence === "high" ? "medium" : grade.confidence;
   return {
     node,
     call: cmd.call,
     callee: cmd.callee,
     severity: grade.severity as Severity,
-    confidence: grade.confidence as Confidence,
-    message: fill(grade.message ?? rule.message, cmd.callee),
+    confidence: confidence as Confidence,
+    message: fill(grade.message ?? rule.message, cmd.label),
     data: { script: cmd.script, argument: cmd.argument, viaArgv: cmd.viaArgv, level },
   };
 }
@@ -243,7 +285,8 @@ const shellCommand: Matcher = ({ model, rule, options: raw }) => {
   const hits: MatcherHit[] = [];
   for (const cmd of shellCommands(model, o.sources)) {
     const { level } = assessCommand(model, cmd.script, cmd.call.scope);
-    if (level === "safe") continue;
+    // `["sh", "-c", "constant"]` is a deliberate shell: nothing to inject, not worth a note
+    if (level === "safe" || (level === "constant" && cmd.viaArgv)) continue;
     const grade = level === "constant" ? o.constant : level === "built" ? o.built : o.dynamic;
     const hit = gradeHit(rule, grade, cmd.call.node, cmd, level);
     if (hit) hits.push(hit);
@@ -337,6 +380,7 @@ const shellWildcard: Matcher = ({ model, rule, options: raw }) => {
   const o = options(rule, WildcardOptions, raw);
   const programs = new Set(o.programs);
   const hits: MatcherHit[] = [];
+  if (!model.source.includes("*")) return hits;
   for (const cmd of shellCommands(model, o.sources)) {
     const tpl = commandTemplate(model, cmd.script, cmd.call.scope);
     if (!tpl) continue;
@@ -346,7 +390,7 @@ const shellWildcard: Matcher = ({ model, rule, options: raw }) => {
       node: cmd.call.node,
       call: cmd.call,
       callee: cmd.callee,
-      message: fill(rule.message, cmd.callee),
+      message: fill(rule.message, cmd.label),
       data: { script: cmd.script, globs },
     });
   }
@@ -366,11 +410,14 @@ function execShape(callee: string): { program: number; argv: "rest" | "list" | n
   return null;
 }
 
+const execSources = new WeakMap<object, SourceSpec>();
+
 /** A process started without a shell whose program is not a constant, or `sh -c` with a built script. */
 const execSpawn: Matcher = ({ model, rule, options: raw }) => {
   const o = options(rule, ExecOptions, raw);
-  const names = new Set(o.calls);
-  const lasts = lastNamesOf(o.calls);
+  let spec = execSources.get(o);
+  if (!spec) execSources.set(o, (spec = Source.parse({ calls: o.calls })));
+  const { names, lasts } = compiled(spec);
   const trusted = new Set(o.trusted);
   const hits: MatcherHit[] = [];
   for (const call of model.calls) {
@@ -390,7 +437,7 @@ const execSpawn: Matcher = ({ model, rule, options: raw }) => {
       const { level } = assessCommand(model, script, call.scope);
       if (level === "built" || level === "dynamic") {
         const grade = level === "built" ? o.shell_built : o.shell_dynamic;
-        const cmd: ShellCommand = { call, callee, script, argument: script, viaArgv: true };
+        const cmd: ShellCommand = { call, callee, script, argument: script, viaArgv: true, label: callee };
         const hit = gradeHit(rule, grade, call.node, cmd, level);
         if (hit) hits.push(hit);
       }

@@ -2,15 +2,14 @@
  * Secrets compared with `==` / `!=`: the comparison returns at the first differing byte, so the
  * time it takes tells an attacker how much of a guessed token or signature is right (CWE-208).
  */
-import type Parser from "tree-sitter";
-import { compileQuery, type Node } from "../python.js";
+import type { Node } from "../python.js";
 import type { FileModel } from "../scope.js";
 import type { Matcher, MatcherHit } from "./types.js";
 import { splitWords } from "./secrets-words.js";
 
 /** Words that name a value whose bytes must stay secret while it is checked. */
 const COMPARED_SECRET = new Set([
-  "token", "signature", "sig", "digest", "hexdigest", "hmac", "mac", "apikey", "secret", "csrf", "xsrf", "otp",
+  "token", "signature", "digest", "hexdigest", "hmac", "mac", "apikey", "secret", "csrf", "xsrf", "otp",
   "totp", "hotp", "passwordhash", "pwhash", "passhash", "accesstoken", "authtoken", "apitoken",
 ]);
 const PASSWORDISH = new Set(["password", "passwd", "pwd", "pw", "pass"]);
@@ -23,17 +22,35 @@ const ABOUT = new Set([
   "method", "methods", "mode", "state", "status", "expiry", "exp", "ttl", "age", "size", "num", "number",
 ]);
 
+/** Words that make a "token" a lexer's, parser's or cache's token rather than a credential. */
+const NOT_A_SECRET_TOKEN = new Set([
+  "cache", "parse", "parser", "lex", "lexer", "next", "prev", "previous", "last", "first", "cur", "current", "eof",
+  "cancel", "cancellation", "continuation", "page", "sync", "change", "tokenize", "tokenizer", "word", "start",
+]);
+/** Words on the other side that say the comparison is with a marker or a signal, not a stored secret. */
+const MARKER_WORDS = new Set([
+  "eof", "eol", "end", "sentinel", "empty", "none", "null", "default", "marker", "start", "stop", "terminator",
+  "delimiter", "quote", "quotes", "whitespace", "newline", "signal", "signum", "handler", "sigint", "sigterm",
+]);
+
 export function isComparedSecretName(name: string): boolean {
   const words = splitWords(name);
   let at = -1;
+  let sawPassword = false;
+  let sawHashed = false;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     if (COMPARED_SECRET.has(w)) at = i;
+    // `sig` is as often a signal (`sig_chld`, `SIG_DFL`) as a signature: only as the last word
+    else if (w === "sig" && i === words.length - 1) at = i;
     else if (w === "key" && i > 0 && words[i - 1] === "api") at = i;
-    else if (HASHISH.has(w) && words.slice(0, i).some((x) => PASSWORDISH.has(x))) at = i;
-    else if (PASSWORDISH.has(w) && words.slice(0, i).some((x) => x === "hashed")) at = i;
+    else if (HASHISH.has(w) && sawPassword) at = i;
+    else if (PASSWORDISH.has(w) && sawHashed) at = i;
+    if (PASSWORDISH.has(w)) sawPassword = true;
+    if (w === "hashed") sawHashed = true;
   }
   if (at < 0) return false;
+  for (const w of words) if (NOT_A_SECRET_TOKEN.has(w)) return false;
   for (let j = at + 1; j < words.length; j++) if (ABOUT.has(words[j])) return false;
   return true;
 }
@@ -53,8 +70,7 @@ export function operandName(model: FileModel, n: Node): string | null {
         const s = idx.namedChildren.find((c) => c.type === "string_content");
         return s ? model.text(s) : null;
       }
-      const v = n.childForFieldName("value");
-      return v ? operandName(model, v) : null;
+      return null; // `token[:4]`, `tokens[i]`: a slice or an item, not the secret
     }
     case "call": {
       const fn = n.childForFieldName("function");
@@ -118,13 +134,31 @@ function isPlainConstant(model: FileModel, n: Node): boolean {
   return !isComparedSecretName(name);
 }
 
-let comparisonQuery: Parser.Query | null = null;
+/** Words that must appear near a comparison for it to be looked at (a gate, not the decision). */
+const NEAR = /token|sig|digest|hmac|mac|key|secret|csrf|xsrf|otp|hash|pass|pw/i;
+const OPERATOR = /[=!]=/g;
 
-export const secretCompare: Matcher = ({ model }) => {
-  if (!/[=!]=/.test(model.source)) return [];
-  comparisonQuery ??= compileQuery("(comparison_operator) @cmp");
+/** Comparisons near a secret-ish word, found from the `==`/`!=` in the text rather than by visiting every node. */
+function comparisons(model: FileModel): Node[] {
+  const out: Node[] = [];
+  const seen = new Set<number>();
+  const src = model.source;
+  const root = model.parsed.tree.rootNode;
+  OPERATOR.lastIndex = 0;
+  for (const m of src.matchAll(OPERATOR)) {
+    if (!NEAR.test(src.slice(Math.max(0, m.index - 80), m.index + 80))) continue;
+    const op = root.descendantForIndex(m.index, m.index + 2);
+    const cmp = op.parent;
+    if (!cmp || cmp.type !== "comparison_operator" || seen.has(cmp.id)) continue;
+    seen.add(cmp.id);
+    out.push(cmp);
+  }
+  return out;
+}
+
+export const secretCompare: Matcher = ({ model, rule }) => {
   const hits: MatcherHit[] = [];
-  for (const { node } of comparisonQuery.captures(model.parsed.tree.rootNode)) {
+  for (const node of comparisons(model)) {
     if (node.namedChildCount !== 2 || node.childCount !== 3) continue;
     const op = node.child(1)!;
     const opText = model.text(op);
@@ -135,9 +169,34 @@ export const secretCompare: Matcher = ({ model }) => {
     if (isPlainConstant(model, left) || isPlainConstant(model, right)) continue;
     const ln = operandName(model, left);
     const rn = operandName(model, right);
+    // `self.signature == other.signature`: an object's __eq__, not a check of a presented secret
+    if (ln && ln === rn && left.type === right.type && left.type !== "identifier") continue;
+    if (isMarker(ln) || isMarker(rn)) continue;
+    if (isKnownConstant(model, left) || isKnownConstant(model, right)) continue;
+    if (isLibraryCall(model, left) || isLibraryCall(model, right)) continue;
     const secretSide = ln && isComparedSecretName(ln) ? ln : rn && isComparedSecretName(rn) ? rn : null;
     if (!secretSide) continue;
-    hits.push({ node, data: { op: opText, name: secretSide }, message: undefined });
+    hits.push({ node, data: { op: opText, name: secretSide }, message: rule.message.replace("{name}", secretSide).replace("{op}", opText) });
   }
   return hits;
 };
+
+function isMarker(name: string | null): boolean {
+  return !!name && splitWords(name).some((w) => MARKER_WORDS.has(w));
+}
+
+/** A name bound once to a constant that is not itself named like a secret (`stringEndArchive64 = b"PK\x06\x06"`). */
+function isKnownConstant(model: FileModel, n: Node): boolean {
+  if (n.type !== "identifier") return false;
+  const scope = model.scopes.reduce((best, s) => (s.start <= n.startIndex && n.startIndex < s.end && s.start >= best.start ? s : best), model.module);
+  return model.classify(n, scope).kind === "constant" && !isComparedSecretName(model.text(n));
+}
+
+/** A call into the standard library that merely shares a name: `inspect.signature(f)`. */
+function isLibraryCall(model: FileModel, n: Node): boolean {
+  if (n.type !== "call") return false;
+  const fn = n.childForFieldName("function");
+  if (!fn) return false;
+  const scope = model.scopes.reduce((best, s) => (s.start <= n.startIndex && n.startIndex < s.end && s.start >= best.start ? s : best), model.module);
+  return model.resolve(fn, scope).some((q) => q === "inspect.signature" || q.startsWith("signal.") || q.startsWith("tokenize."));
+}

@@ -3,11 +3,10 @@
  * B106 keyword arguments, B107 parameter defaults), and well-known credential formats anywhere.
  * No message ever holds the value: at most a four-character prefix of a well-known format.
  */
-import type Parser from "tree-sitter";
-import { compileQuery, type Node } from "../python.js";
+import type { Node } from "../python.js";
 import type { FileModel } from "../scope.js";
 import type { Matcher, MatcherHit } from "./types.js";
-import { constantString, isSecretName, looksLikeFieldName, splitWords, targetNames, stringText } from "./secrets-words.js";
+import { constantString, isSecretName, looksLikeFieldName, splitWords, stringText } from "./secrets-words.js";
 import { findTokens, hasTokenFormat } from "./secrets-tokens.js";
 
 const PLACEHOLDER_VALUES = new Set([
@@ -55,70 +54,99 @@ function normalize(s: string): string {
 
 type Form = "string" | "argument" | "default";
 
-let pairQuery: Parser.Query | null = null;
-/** A cheap gate before looking at dict literals at all. */
-const SECRETISH = /pass|pwd|secret|token|key/i;
-
 interface Candidate {
+  form: Form;
   name: string;
   value: Node;
 }
 
-function stringCandidates(model: FileModel): Candidate[] {
+/** Every secret's name contains one of these (case-insensitive): a linear scan of the text finds them all. */
+const SECRET_SUBSTRING = /pass|pw|secret|token|key/gi;
+const STRINGISH = new Set(["string", "concatenated_string"]);
+
+const candidateCache = new WeakMap<FileModel, Candidate[]>();
+
+/**
+ * Names that may hold a secret, with the string literal stored under them, found from the places the
+ * text mentions a secret-ish word — not by visiting every assignment, call and dict in the file.
+ */
+function candidates(model: FileModel): Candidate[] {
+  const cached = candidateCache.get(model);
+  if (cached) return cached;
   const out: Candidate[] = [];
-  for (const { node } of model.assignments) {
-    const left = node.childForFieldName("left");
-    const right = node.childForFieldName("right");
-    if (!left || !right || (right.type !== "string" && right.type !== "concatenated_string")) continue;
-    if (left.type !== "identifier" && left.type !== "attribute" && left.type !== "subscript") continue;
-    for (const name of targetNames(model, left)) out.push({ name, value: right });
+  const seen = new Set<number>();
+  const root = model.parsed.tree.rootNode;
+  let coveredTo = -1;
+  SECRET_SUBSTRING.lastIndex = 0;
+  for (const m of model.source.matchAll(SECRET_SUBSTRING)) {
+    if (m.index < coveredTo) continue; // still inside the last node looked at
+    const leaf = root.descendantForIndex(m.index, m.index + m[0].length);
+    coveredTo = leaf.endIndex;
+    if (seen.has(leaf.id)) continue;
+    seen.add(leaf.id);
+    const c = candidateAt(model, leaf);
+    if (c) out.push(c);
   }
-  if (SECRETISH.test(model.source)) {
-    pairQuery ??= compileQuery(`(pair key: (string) @key value: [(string) (concatenated_string)] @value)`);
-    const caps = pairQuery.captures(model.parsed.tree.rootNode);
-    for (let i = 0; i + 1 < caps.length; i += 2) {
-      if (caps[i].name !== "key" || caps[i + 1].name !== "value") continue;
-      out.push({ name: stringText(model, caps[i].node), value: caps[i + 1].node });
-    }
-  }
+  candidateCache.set(model, out);
   return out;
 }
 
-function argumentCandidates(model: FileModel): Candidate[] {
-  const out: Candidate[] = [];
-  for (const call of model.calls) {
-    if (!call.args) continue;
-    for (const a of call.args.namedChildren) {
-      if (a.type !== "keyword_argument") continue;
-      const nm = a.childForFieldName("name");
-      const v = a.childForFieldName("value");
-      if (nm && v && (v.type === "string" || v.type === "concatenated_string")) out.push({ name: model.text(nm), value: v });
+function candidateAt(model: FileModel, leaf: Node): Candidate | null {
+  const p = leaf.parent;
+  if (!p) return null;
+  if (leaf.type === "identifier") {
+    const name = model.text(leaf);
+    switch (p.type) {
+      case "assignment": {
+        const right = p.childForFieldName("right");
+        return p.childForFieldName("left")?.id === leaf.id && right && STRINGISH.has(right.type) ? { form: "string", name, value: right } : null;
+      }
+      case "attribute": {
+        // self.password = "…"
+        const assign = p.parent;
+        if (assign?.type !== "assignment" || p.childForFieldName("attribute")?.id !== leaf.id) return null;
+        const right = assign.childForFieldName("right");
+        return assign.childForFieldName("left")?.id === p.id && right && STRINGISH.has(right.type) ? { form: "string", name, value: right } : null;
+      }
+      case "keyword_argument": {
+        const v = p.childForFieldName("value");
+        return p.childForFieldName("name")?.id === leaf.id && v && STRINGISH.has(v.type) && p.parent?.type === "argument_list"
+          ? { form: "argument", name, value: v }
+          : null;
+      }
+      case "default_parameter":
+      case "typed_default_parameter": {
+        const v = p.childForFieldName("value");
+        return p.childForFieldName("name")?.id === leaf.id && v && STRINGISH.has(v.type) && p.parent?.parent?.type === "function_definition"
+          ? { form: "default", name, value: v }
+          : null;
+      }
+      default:
+        return null;
     }
   }
-  return out;
-}
-
-function defaultCandidates(model: FileModel): Candidate[] {
-  const out: Candidate[] = [];
-  for (const { node } of model.functions) {
-    const params = node.childForFieldName("parameters");
-    if (!params) continue;
-    for (const p of params.namedChildren) {
-      if (p.type !== "default_parameter" && p.type !== "typed_default_parameter") continue;
-      const nm = p.childForFieldName("name");
-      const v = p.childForFieldName("value");
-      if (nm && v && (v.type === "string" || v.type === "concatenated_string")) out.push({ name: model.text(nm), value: v });
+  if (leaf.type === "string_content" && p.type === "string") {
+    const holder = p.parent;
+    // {"password": "…"}
+    if (holder?.type === "pair" && holder.childForFieldName("key")?.id === p.id) {
+      const v = holder.childForFieldName("value");
+      return v && STRINGISH.has(v.type) ? { form: "string", name: stringText(model, p), value: v } : null;
+    }
+    // config["password"] = "…"
+    if (holder?.type === "subscript" && holder.childForFieldName("subscript")?.id === p.id) {
+      const assign = holder.parent;
+      const right = assign?.type === "assignment" && assign.childForFieldName("left")?.id === holder.id ? assign.childForFieldName("right") : null;
+      return right && STRINGISH.has(right.type) ? { form: "string", name: stringText(model, p), value: right } : null;
     }
   }
-  return out;
+  return null;
 }
 
 /** B105/B106/B107: `options.form` is `string` (assignments, dict keys), `argument` or `default`. */
 export const hardcodedSecret: Matcher = ({ model, rule, options }) => {
   const form = (options.form as Form | undefined) ?? "string";
-  const candidates = form === "argument" ? argumentCandidates(model) : form === "default" ? defaultCandidates(model) : stringCandidates(model);
   const hits: MatcherHit[] = [];
-  for (const { name, value } of candidates) {
+  for (const { name, value } of candidates(model).filter((c) => c.form === form)) {
     if (!isSecretName(name)) continue;
     const v = constantString(model, value);
     if (v === null || !looksLikeSecretValue(v, name)) continue;
@@ -139,6 +167,8 @@ export const hardcodedToken: Matcher = ({ model, rule }) => {
     let n: Node | null = root.descendantForIndex(t.index, t.end - 1);
     while (n && n.type !== "string" && n.type !== "comment") n = n.parent;
     if (!n || seen.has(n.id)) continue;
+    // a user:password@ URL in a comment is documentation far more often than a leak
+    if (n.type === "comment" && t.format.kind === "url-password") continue;
     seen.add(n.id);
     const what = t.format.showPrefix ? `${article(t.format.label)} ${t.format.label} (\`${t.masked}\`)` : `${article(t.format.label)} ${t.format.label}`;
     hits.push({

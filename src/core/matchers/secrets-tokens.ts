@@ -48,7 +48,7 @@ export const TOKEN_FORMATS: TokenFormat[] = [
   {
     kind: "github-fine-grained-token",
     label: "GitHub fine-grained token",
-    re: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{22,}/g,
+    re: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}(?![A-Za-z0-9])/g,
     showPrefix: 4,
     accept: (m) => random(m.slice(11)),
   },
@@ -83,7 +83,7 @@ export const TOKEN_FORMATS: TokenFormat[] = [
   {
     kind: "gitlab-token",
     label: "GitLab token",
-    re: /(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}/g,
+    re: /(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20}(?![A-Za-z0-9_-])/g,
     showPrefix: 4,
     accept: (m) => random(m.slice(6)),
   },
@@ -99,6 +99,7 @@ export const TOKEN_FORMATS: TokenFormat[] = [
     label: "PyPI token",
     re: /pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/g,
     showPrefix: 4,
+    accept: (m) => random(m.slice(20)) && !m.includes("pypi-", 5),
   },
   {
     kind: "sendgrid-key",
@@ -148,7 +149,11 @@ export interface TokenHit {
 }
 
 /** Every accepted well-known credential in `text`, in order. */
+/** One linear pass that every credential needs to pass: the fixed part each format starts with. */
+const ANY_PREFIX = /AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposre]-|hooks\.slack\.com|[rs]k_live_|AIza|glpat-|npm_|pypi-|SG\.|-----BEGIN |:\/\//;
+
 export function findTokens(text: string): TokenHit[] {
+  if (!ANY_PREFIX.test(text)) return [];
   const out: TokenHit[] = [];
   for (const format of TOKEN_FORMATS) {
     format.re.lastIndex = 0;

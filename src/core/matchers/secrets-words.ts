@@ -9,31 +9,32 @@ import type { FileModel } from "../scope.js";
 /** `apiKey` → [api, key]; `DB_PASSWORD` → [db, password]; `APIKey2` → [api, key2]. */
 export function splitWords(name: string): string[] {
   const out: string[] = [];
-  let cur = "";
-  const push = (): void => {
-    if (cur) out.push(cur.toLowerCase());
-    cur = "";
-  };
+  let start = -1;
+  let prevUpper = false;
   for (let i = 0; i < name.length; i++) {
-    const c = name[i];
-    const isUpper = c >= "A" && c <= "Z";
-    const isLower = (c >= "a" && c <= "z");
-    const isDigit = c >= "0" && c <= "9";
+    const c = name.charCodeAt(i);
+    const isUpper = c >= 65 && c <= 90;
+    const isLower = c >= 97 && c <= 122;
+    const isDigit = c >= 48 && c <= 57;
     if (!isUpper && !isLower && !isDigit) {
-      push();
+      if (start >= 0) out.push(name.slice(start, i).toLowerCase());
+      start = -1;
+      prevUpper = false;
       continue;
     }
-    if (isUpper && cur) {
-      const prev = cur[cur.length - 1];
-      const prevUpper = prev >= "A" && prev <= "Z";
-      const next = name[i + 1];
-      const nextLower = next !== undefined && next >= "a" && next <= "z";
+    if (isUpper && start >= 0) {
+      const next = name.charCodeAt(i + 1);
+      const nextLower = next >= 97 && next <= 122;
       // fooBar → foo|Bar; APIKey → API|Key
-      if (!prevUpper || nextLower) push();
+      if (!prevUpper || nextLower) {
+        out.push(name.slice(start, i).toLowerCase());
+        start = i;
+      }
     }
-    cur += c;
+    if (start < 0) start = i;
+    prevUpper = isUpper;
   }
-  push();
+  if (start >= 0) out.push(name.slice(start).toLowerCase());
   return out;
 }
 
@@ -110,18 +111,18 @@ const SECURITY_WORDS = new Set([
   "activation", "verification", "invite", "invitation", "mfa", "2fa", "twofa", "reset", "recovery", "passcode",
 ]);
 /** `<word> key` / `<word> code` / `<word> id` pairs that are secrets. */
-const SECURITY_PAIRS: Record<string, Set<string>> = {
-  key: new Set(["api", "secret", "private", "signing", "encryption", "session", "access", "master", "crypto", "aes", "hmac", "auth"]),
-  code: new Set(["verification", "verify", "confirm", "confirmation", "auth", "reset", "activation", "invite", "otp", "sms", "login", "access", "security", "one", "2fa", "mfa", "recovery"]),
-  id: new Set(["session"]),
-};
+const SECURITY_PAIRS = new Map<string, Set<string>>([
+  ["key", new Set(["api", "secret", "private", "signing", "encryption", "session", "access", "master", "crypto", "aes", "hmac", "auth"])],
+  ["code", new Set(["verification", "verify", "confirm", "confirmation", "auth", "reset", "activation", "invite", "otp", "sms", "login", "access", "security", "one", "2fa", "mfa", "recovery"])],
+  ["id", new Set(["session"])],
+]);
 
 /** Whether any word of these names says the value is a secret: a token, password, salt, nonce, OTP, session id… */
 export function hasSecurityWord(words: string[]): boolean {
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     if (SECURITY_WORDS.has(w)) return true;
-    const pair = SECURITY_PAIRS[w];
+    const pair = SECURITY_PAIRS.get(w);
     if (pair && i > 0 && pair.has(words[i - 1])) return true;
   }
   return false;
