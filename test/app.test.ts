@@ -398,10 +398,28 @@ describe("more findings than the inline cap", () => {
   });
 });
 
-// Findings past the inline cap are listed in the review body, which carries no per-finding markers
-// and is not read back: the next push lists them again in a new review. Needs markers for listed
-// findings (core/render) and the PR's reviews in the threads query (github/review + the stand-in).
-test.todo("a later push with the same findings beyond the inline cap posts no review again");
+test("a later push with the same findings beyond the inline cap posts no review again", async () => {
+  const many = { path: "app/many.py", base: "import pickle\n", head: `import pickle\n${Array.from({ length: 35 }, (_, i) => `v${i} = pickle.loads(raw${i})\n`).join("")}` };
+  // first push: 30 inline, 5 listed in the body with their markers
+  const first = analysisOf(new GitHubMock(), { files: [many] }).threads().review().checkUpdate(7000);
+  await app.deliver("pull_request", pullRequestPayload());
+  first.done();
+  const posted = first.reviews[0];
+  const listed = [...posted.body.matchAll(/<!-- hunkguard:fp=([\w-]+) -->/g)].map((m) => m[1]);
+  expect(listed).toHaveLength(5);
+  // second push: the threads hold the 30 comments, the review body the 5 listed ones → nothing new
+  const second = analysisOf(new GitHubMock(), { files: [many], token: false })
+    .threads({
+      nodes: posted.comments.map((c: { path: string; body: string }) => ({ path: c.path, comments: [{ body: c.body }] })),
+      reviewBodies: [posted.body],
+    })
+    .checkUpdate(7000);
+  await app.deliver("pull_request", pullRequestPayload());
+  second.done();
+  expect(second.reviews).toHaveLength(0);
+  expect(second.completion.output.summary).toContain("Inline comments: 0 posted now, 35 already on the pull request.");
+  expect(second.completion.output.annotations).toHaveLength(35);
+});
 
 describe("repo config", () => {
   test("an invalid config: the check names each problem exactly and the defaults apply", async () => {

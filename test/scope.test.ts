@@ -112,3 +112,10 @@ test("deeply nested code does not overflow the stack", () => {
   const model = new FileModel(parsePython(src));
   expect(model.calls.length).toBeGreaterThanOrEqual(0);
 });
+
+test("a name extended with += is no longer a constant", () => {
+  const src = 'cmd = "ls "\ncmd += user\nf(cmd)\n';
+  const model = new FileModel(parsePython(src));
+  const call = model.calls.find((c) => model.text(c.fn) === "f")!;
+  expect(model.classify(call.args!.namedChildren[0], call.scope)).toEqual({ kind: "name" });
+});

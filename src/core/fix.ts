@@ -206,9 +206,11 @@ export function buildFix(req: FixRequest): FixOutcome {
   const spec = match.rule.fix;
   if (!spec) return { fix: null };
   const st = statementLines(match.node);
-  const explain = (example: string | undefined, withheld?: string): FixOutcome => ({
+  // `counted`: a fix that failed is counted as withheld in the check summary; a shape that simply
+  // has no mechanical fix (a decline by design) still shows its reason but is not counted
+  const explain = (example: string | undefined, withheld?: string, counted = true): FixOutcome => ({
     fix: { safety: "explain", startLine: st.start, endLine: st.end, example: example ?? spec.example, ...(withheld ? { withheld } : {}) },
-    withheld,
+    ...(counted && withheld ? { withheld } : {}),
   });
   if (spec.safety === "explain") return explain(spec.example);
   if (parsed.partial) return explain(spec.example, "the file does not parse completely");
@@ -222,7 +224,7 @@ export function buildFix(req: FixRequest): FixOutcome {
       return explain(spec.example, `the fix builder failed: ${(e as Error).message}`);
     }
     // a decline by design (this code shape has no mechanical fix) is not a withheld fix
-    if (isDecline(built)) return built.byDesign ? explain(built.example ?? spec.example) : explain(built.example ?? spec.example, built.decline);
+    if (isDecline(built)) return explain(built.example ?? spec.example, built.decline, !built.byDesign);
     proposal = built;
   } else {
     const edits = match.call && spec.edits ? declarativeEdits(model, match.call, spec.edits) : null;

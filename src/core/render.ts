@@ -105,6 +105,8 @@ export function reviewBody(posted: Finding[], overflow: Finding[], checkUrl?: st
   }
   if (checkUrl) lines.push("", `Details: [HunkGuard check](${checkUrl})`);
   lines.push("", `${MARKER_PREFIX}review -->`);
+  // the listed findings are posted too: their markers keep the next push from listing them again
+  if (overflow.length) lines.push(overflow.map((f) => fingerprintMarker(f.fingerprint)).join(""));
   return clampPlain(lines.join("\n"), BODY_LIMIT);
 }
 

@@ -34,6 +34,8 @@ export interface Binding {
   qualified?: string;
   /** for `x = <value>` / `with <value> as x`: the value expression */
   value?: Node;
+  /** `x += …`: extends the earlier value rather than replacing it */
+  augmented?: boolean;
 }
 
 export interface Scope {
@@ -72,6 +74,7 @@ const MODEL_QUERY = `
 (lambda) @lambda
 (class_definition) @class
 (assignment) @assign
+(augmented_assignment left: (identifier) @augmented)
 (for_statement left: (_) @target)
 (for_in_clause left: (_) @target)
 (as_pattern alias: (as_pattern_target) @alias)
@@ -148,6 +151,10 @@ export class FileModel {
         }
         case "target":
           this.bindTargets(node, scope, node.startIndex);
+          break;
+        case "augmented":
+          // `x += y` rebinds x: it is no longer the constant it started as
+          bind(scope, this.text(node), { kind: "local", at: node.parent?.endIndex ?? node.endIndex, augmented: true });
           break;
         case "alias": {
           const pattern = node.parent;

@@ -35,7 +35,9 @@ export async function startHarness(opts: { latencyMs?: number; logLevel?: "fatal
     secret,
     baseUrl,
     logLevel: opts.logLevel ?? "fatal",
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    // the function form: Probot 14 replaces a plain `throttle` object with its own (which spaces
+    // mutations a second apart, right for GitHub, pointless against the local stand-in)
+    Octokit: ProbotOctokit.defaults((options: Record<string, any>) => ({ ...options, retry: { enabled: false }, throttle: { ...options.throttle, enabled: false } })),
   });
   const queue = new AnalysisQueue();
   const middleware = await createNodeMiddleware(hunkGuard({ queue }), { probot });

@@ -40,6 +40,7 @@ const THREADS_QUERY = `query($owner: String!, $name: String!, $number: Int!, $af
     pullRequest(number: $number) {
       headRefOid
       state
+      reviews(last: 100) { nodes { body author { __typename login } } }
       reviewThreads(first: 100, after: $after) {
         pageInfo { hasNextPage endCursor }
         nodes { id isResolved path comments(first: 100) { nodes { body author { __typename login } } } }
@@ -53,6 +54,8 @@ interface ThreadsData {
     pullRequest: {
       headRefOid: string;
       state: string;
+      /** the bodies of the latest reviews: findings past the inline cap are listed there with markers */
+      reviews?: { nodes: { body: string; author: { __typename?: string; login: string } | null }[] };
       reviewThreads: {
         pageInfo: { hasNextPage: boolean; endCursor: string | null };
         nodes: { id: string; isResolved: boolean; path: string; comments: { nodes: { body: string; author: { __typename?: string; login: string } | null }[] } }[];
@@ -87,6 +90,7 @@ export async function readPullState(gh: GitHub, repo: RepoRef, number: number): 
     if (!pr) throw Object.assign(new Error("the pull request no longer exists"), { status: 404 });
     headSha = pr.headRefOid;
     open = pr.state === "OPEN";
+    if (page === 0) for (const r of pr.reviews?.nodes ?? []) if (isBot(r.author)) markersIn(r.body).forEach((fp) => fingerprints.add(fp));
     for (const t of pr.reviewThreads.nodes) {
       const first = t.comments.nodes[0];
       if (!first || !isBot(first.author)) continue;

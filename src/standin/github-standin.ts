@@ -1350,6 +1350,12 @@ export class GitHubStandin {
           pullRequest: {
             number,
             headRefOid: pull.headSha,
+            reviews: {
+              nodes: pull.reviews.slice(-100).map((r) => ({
+                body: r.body ?? "",
+                author: { __typename: r.user?.type === "Bot" ? "Bot" : "User", login: r.user?.type === "Bot" ? String(r.user.login).replace(/\[bot\]$/, "") : r.user?.login },
+              })),
+            },
             state: (pull.spec.state ?? "open") === "closed" ? "CLOSED" : "OPEN",
             reviewThreads: { totalCount: nodes.length, pageInfo: { hasNextPage: false, endCursor: null }, nodes },
           },

@@ -509,7 +509,7 @@ export class GitHubMock {
   }
 
   /** The pull request's head and the review threads on it. */
-  threads(opts: { headSha?: string; state?: "OPEN" | "CLOSED" | "MERGED"; nodes?: ThreadNode[]; times?: number } = {}): this {
+  threads(opts: { headSha?: string; state?: "OPEN" | "CLOSED" | "MERGED"; nodes?: ThreadNode[]; times?: number; reviewBodies?: string[] } = {}): this {
     this.scope
       .post("/graphql", (body) => typeof body?.query === "string" && body.query.includes("reviewThreads") && body.variables?.number === this.pull)
       .times(opts.times ?? 1)
@@ -521,6 +521,7 @@ export class GitHubMock {
               pullRequest: {
                 headRefOid: opts.headSha ?? HEAD_SHA,
                 state: opts.state ?? "OPEN",
+                reviews: { nodes: (opts.reviewBodies ?? []).map((body) => ({ body, author: { __typename: "Bot", login: "hunkguard" } })) },
                 reviewThreads: {
                   pageInfo: { hasNextPage: false, endCursor: null },
                   nodes: (opts.nodes ?? []).map((n, i) => ({

@@ -190,7 +190,10 @@ export function builtQuery(model: FileModel, n: Node, scope: Scope, requireSql: 
   if (direct) return direct;
   if (n.type !== "identifier") return null;
   const name = model.text(n);
-  const found = model.lookup(name, scope, n.startIndex);
+  const looked = model.lookup(name, scope, n.startIndex);
+  // `q = "…"; q += …`: the value it started from is the last plain assignment before the use
+  const binding = looked?.scope.bindings.get(name)?.filter((b) => !b.augmented && b.at <= n.startIndex).pop();
+  const found = looked && binding ? { scope: looked.scope, binding } : null;
   if (!found || found.scope !== scope || found.binding.kind !== "local" || !found.binding.value) return null;
   const viaBinding = builtDirect(model, found.binding.value, scope, requireSql);
   if (viaBinding) return { ...viaBinding, via: name };
