@@ -119,3 +119,23 @@ test("a name extended with += is no longer a constant", () => {
   const call = model.calls.find((c) => model.text(c.fn) === "f")!;
   expect(model.classify(call.args!.namedChildren[0], call.scope)).toEqual({ kind: "name" });
 });
+
+test("an optional import with a None fallback still resolves; modules bound by import_module resolve", () => {
+  const r = callees(
+    [
+      "try:",
+      "    import yaml",
+      "except ImportError:",
+      "    yaml = None",
+      "import importlib",
+      "ssl = importlib.import_module('ssl')",
+      "tn = __import__('telnetlib')",
+      "yaml.load(f)",
+      "ssl._create_unverified_context()",
+      "tn.Telnet(host)",
+    ].join("\n"),
+  );
+  expect(r["8:yaml.load"]).toEqual(["yaml.load"]);
+  expect(r["9:ssl._create_unverified_context"]).toEqual(["ssl._create_unverified_context"]);
+  expect(r["10:tn.Telnet"]).toEqual(["telnetlib.Telnet"]);
+});

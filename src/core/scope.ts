@@ -277,7 +277,10 @@ export class FileModel {
         if (list && list.length) {
           let chosen: Binding | undefined;
           for (const b of list) if (b.at <= at) chosen = b;
-          return { binding: chosen ?? list[0], scope: s };
+          chosen ??= list[0];
+          // `try: import x` / `except ImportError: x = None`: the fallback does not hide the module
+          if (chosen.kind === "local" && chosen.value?.type === "none") chosen = list.find((b) => b.kind === "import") ?? chosen;
+          return { binding: chosen, scope: s };
         }
       }
       innermost = false;
@@ -308,7 +311,11 @@ export class FileModel {
         if (b.kind === "import") return [b.qualified!];
         if (b.kind === "local" && b.value && b.value.type === "call") {
           const fn = b.value.childForFieldName("function");
-          if (fn) return this.resolve(fn, found.scope, depth + 1).map((q) => `${q}()`);
+          if (fn) {
+            const callee = this.resolve(fn, found.scope, depth + 1);
+            const imported = this.importedByCall(b.value, callee, found.scope);
+            return imported ? [imported] : callee.map((q) => `${q}()`);
+          }
         }
         if (b.kind === "local" && b.value && (b.value.type === "identifier" || b.value.type === "attribute")) {
           return this.resolve(b.value, found.scope, depth + 1);
@@ -337,6 +344,21 @@ export class FileModel {
       default:
         return [];
     }
+  }
+
+  /**
+   * `m = importlib.import_module("m")`, `__import__("m")` and test helpers such as
+   * `import_helper.import_module("m")` bind a module: the module's dotted name, or null.
+   */
+  private importedByCall(call: Node, callee: string[], scope: Scope): string | null {
+    const kind = callee.find((q) => q === "__import__" || /(^|\.)(import_module|import_fresh_module|import_deprecated)$/.test(q));
+    if (!kind) return null;
+    const first = call.childForFieldName("arguments")?.namedChildren.find((a) => a.type !== "comment");
+    if (!first || first.type === "keyword_argument") return null;
+    const v = this.classify(first, scope);
+    if (v.kind !== "constant" || !/^[A-Za-z_][\w.]*$/.test(v.value!)) return null;
+    // __import__("a.b") returns the top-level package a
+    return kind === "__import__" ? v.value!.split(".")[0] : v.value!;
   }
 
   /** What kind of value an expression is: constant string, f-string, %/format/+ built, name, … */
