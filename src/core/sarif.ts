@@ -14,6 +14,7 @@
 import type { Finding, Fix, Severity, Confidence } from "./finding.js";
 import type { Report } from "./report.js";
 import type { Rule } from "./rules/load.js";
+import { fence } from "./render.js";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 export const FINGERPRINT_KEY = "hunkguard/v1";
@@ -62,13 +63,6 @@ function helpText(rule: Rule): string {
   return lines.join("\n");
 }
 
-/** A code fence longer than any backtick run in the content. */
-function fenced(content: string, lang = ""): string {
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((r) => r.length));
-  const ticks = "`".repeat(Math.max(3, longest + 1));
-  return `${ticks}${lang}\n${content.endsWith("\n") ? content : `${content}\n`}${ticks}`;
-}
-
 function helpMarkdown(rule: Rule): string {
   const parts = [
     `**${rule.title}** (\`${rule.id}\`, ${rule.severity} severity, ${rule.confidence} confidence; ${rule.cwe.join(", ")}` +
@@ -77,7 +71,7 @@ function helpMarkdown(rule: Rule): string {
     `### Why it matters\n${rule.docs.why}`,
     `### Instead\n${rule.docs.instead}`,
   ];
-  if (rule.fix?.example) parts.push(fenced(rule.fix.example, "python"));
+  if (rule.fix?.example) parts.push(fence(rule.fix.example, "python"));
   if (rule.docs.noise) parts.push(`### Kept quiet on purpose\n${rule.docs.noise}`);
   if (rule.fix) parts.push(`### Fix\n\`${rule.fix.safety}\`${rule.fix.caveat ? `: ${rule.fix.caveat}` : ""}`);
   if (rule.docs.references.length) parts.push(`### References\n${rule.docs.references.map((r) => `- <${r}>`).join("\n")}`);

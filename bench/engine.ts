@@ -1,0 +1,263 @@
+/**
+ * Engine throughput on a real code base, in one run:
+ *
+ *   npm run bench -- PATH [--threads N] [--vs-bandit] [--no-fixes]
+ *
+ * Files are collected like `hunkguard scan PATH` and read first (not timed). Then, in this process,
+ * tree-sitter parse-only and the full analysis (rules, scope, suppressions, fixes) each run twice
+ * over the same texts; the second (warm) run is reported. No tree is kept: each is dropped as soon
+ * as its file is done, so memory does not grow with the number of files. `--threads N` repeats the
+ * full analysis on N worker threads (files balanced by size) and checks the results are the same,
+ * in the same order. `--vs-bandit` times Debian's `bandit` on the same files in the same run.
+ */
+import { isMainThread, parentPort, workerData, Worker } from "node:worker_threads";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import Parser from "tree-sitter";
+import { PYTHON } from "../src/core/python.js";
+import { loadRules } from "../src/core/rules/load.js";
+import { newReport, analyzeInto } from "../src/core/report.js";
+import { collectPythonFiles, decodeSource, NativeMemoryGuard, type FoundFile } from "../src/cli.js";
+
+interface Source {
+  path: string;
+  text: string;
+}
+
+interface Pass {
+  seconds: number;
+  files: number;
+  lines: number;
+  findings: number;
+  /** fingerprints per file, in file order: the multi-thread run must give the same */
+  perFile: string[][];
+  skipped: number;
+}
+
+function readSources(files: FoundFile[]): { sources: Source[]; skipped: { path: string; reason: string }[] } {
+  const sources: Source[] = [];
+  const skipped: { path: string; reason: string }[] = [];
+  for (const f of files) {
+    const decoded = decodeSource(readFileSync(f.abs));
+    if ("skip" in decoded) skipped.push({ path: f.path, reason: decoded.skip });
+    else sources.push({ path: f.path, text: decoded.text });
+  }
+  return { sources, skipped };
+}
+
+/** Collections forced to free trees' native memory, per pass (the same guard as the CLI's). */
+const releases: Record<string, number> = {};
+
+/** Parse-only: the same parser call the engine makes, the tree dropped at once. */
+async function parseOnly(sources: Source[]): Promise<number> {
+  const parser = new Parser();
+  parser.setLanguage(PYTHON);
+  const memory = new NativeMemoryGuard();
+  const t0 = process.hrtime.bigint();
+  let nodes = 0;
+  for (const s of sources) {
+    await memory.afterFile();
+    const tree = parser.parse(s.text, undefined, { bufferSize: Math.max(32 * 1024, s.text.length + 1) });
+    nodes += tree.rootNode.childCount; // touch the tree so the parse cannot be skipped
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (nodes < 0) throw new Error("unreachable");
+  releases.parse = memory.releases;
+  return seconds;
+}
+
+let heapPeak = 0;
+
+async function fullAnalysis(sources: Source[], fixes: boolean): Promise<Pass> {
+  const rules = loadRules();
+  const memory = new NativeMemoryGuard();
+  const report = newReport();
+  const perFile: string[][] = [];
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < sources.length; i++) {
+    await memory.afterFile();
+    const before = report.findings.length;
+    analyzeInto(report, sources[i], { rules, fixes, mode: "added" });
+    perFile.push(report.findings.slice(before).map((f) => f.fingerprint));
+    if (i % 64 === 0) heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  releases.full = memory.releases;
+  return { seconds, files: report.files, lines: report.lines, findings: report.findings.length, perFile, skipped: report.skipped.length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker threads
+
+interface WorkerInput {
+  paths: { path: string; abs: string }[];
+  fixes: boolean;
+}
+
+type WorkerMessage = { ready: true } | { pass: Pass; order: number[] };
+
+if (!isMainThread) {
+  const input = workerData as WorkerInput & { order: number[] };
+  const { sources } = readSources(input.paths.map((p) => ({ path: p.path, abs: p.abs })));
+  loadRules();
+  parentPort!.postMessage({ ready: true } satisfies WorkerMessage);
+  parentPort!.on("message", async () => {
+    const pass = await fullAnalysis(sources, input.fixes);
+    parentPort!.postMessage({ pass, order: input.order } satisfies WorkerMessage);
+  });
+}
+
+/** Longest-processing-time-first: each file to the least loaded worker, biggest files first. */
+function balance(files: FoundFile[], sizes: number[], n: number): number[][] {
+  const order = files.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a]);
+  const load = new Array<number>(n).fill(0);
+  const parts: number[][] = Array.from({ length: n }, () => []);
+  for (const i of order) {
+    let best = 0;
+    for (let w = 1; w < n; w++) if (load[w] < load[best]) best = w;
+    parts[best].push(i);
+    load[best] += sizes[i];
+  }
+  return parts.map((p) => p.sort((a, b) => a - b));
+}
+
+async function threaded(files: FoundFile[], sizes: number[], n: number, fixes: boolean): Promise<{ seconds: number; pass: Pass }> {
+  const parts = balance(files, sizes, n).filter((p) => p.length);
+  const workers = parts.map(
+    (order) =>
+      new Worker(new URL(import.meta.url), {
+        workerData: { paths: order.map((i) => ({ path: files[i].path, abs: files[i].abs })), fixes, order } satisfies WorkerInput & { order: number[] },
+      }),
+  );
+  const next = (w: Worker) =>
+    new Promise<WorkerMessage>((resolve, reject) => {
+      w.once("message", resolve);
+      w.once("error", reject);
+    });
+  await Promise.all(workers.map(next)); // ready: files read, rules loaded
+  let result: { seconds: number; pass: Pass } | undefined;
+  for (let round = 0; round < 2; round++) {
+    const t0 = process.hrtime.bigint();
+    const done = workers.map(next);
+    for (const w of workers) w.postMessage("go");
+    const passes = (await Promise.all(done)) as { pass: Pass; order: number[] }[];
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    // put each file's findings back at the file's place, as one thread reports them
+    const perFile: string[][] = new Array(files.length);
+    for (const { pass, order } of passes) order.forEach((fileIndex, k) => (perFile[fileIndex] = pass.perFile[k]));
+    const merged: Pass = {
+      seconds,
+      files: passes.reduce((s, p) => s + p.pass.files, 0),
+      lines: passes.reduce((s, p) => s + p.pass.lines, 0),
+      findings: passes.reduce((s, p) => s + p.pass.findings, 0),
+      skipped: passes.reduce((s, p) => s + p.pass.skipped, 0),
+      perFile,
+    };
+    result = { seconds, pass: merged };
+  }
+  await Promise.all(workers.map((w) => w.terminate()));
+  return result!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bandit
+
+function banditRun(paths: string[]): { seconds: number; loc?: number } | { missing: string } {
+  const probe = spawnSync("bandit", ["--version"], { encoding: "utf8" });
+  if (probe.error) return { missing: "bandit is not installed; on Debian: apt-get install -y bandit" };
+  const t0 = process.hrtime.bigint();
+  // the same files HunkGuard read, so both tools see exactly the same code
+  const r = spawnSync("bandit", ["-q", "-f", "json", ...paths], { encoding: "utf8", maxBuffer: 1024 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.error) return { missing: `bandit failed: ${r.error.message}` };
+  try {
+    const out = JSON.parse(r.stdout) as { metrics?: { _totals?: { loc?: number } } };
+    return { seconds, loc: out.metrics?._totals?.loc };
+  } catch {
+    return { missing: `bandit printed no JSON (exit ${r.status}): ${r.stderr.slice(0, 300)}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+async function benchMain(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { threads: { type: "string" }, "vs-bandit": { type: "boolean" }, "no-fixes": { type: "boolean" } },
+  });
+  const root = positionals[0];
+  if (!root) {
+    process.stderr.write("usage: npm run bench -- PATH [--threads N] [--vs-bandit] [--no-fixes]\n");
+    return 2;
+  }
+  const threads = values.threads ? Number(values.threads) : 0;
+  if (values.threads && !(Number.isInteger(threads) && threads >= 1)) {
+    process.stderr.write("--threads takes a whole number ≥ 1\n");
+    return 2;
+  }
+  const fixes = !values["no-fixes"];
+  const { files, missing } = collectPythonFiles([root], process.cwd());
+  if (missing.length) {
+    process.stderr.write(`no such file or directory: ${missing.join(", ")}\n`);
+    return 2;
+  }
+
+  const { sources, skipped } = readSources(files);
+  const readable = new Set(sources.map((s) => s.path));
+  const scanned = files.filter((f) => readable.has(f.path));
+  const sizes = scanned.map((_, i) => sources[i].text.length);
+  const rules = loadRules();
+  const rssAfterRead = process.memoryUsage().rss;
+
+  await parseOnly(sources);
+  const parseSeconds = await parseOnly(sources);
+  await fullAnalysis(sources, fixes);
+  const full = await fullAnalysis(sources, fixes);
+  const lines = full.lines;
+
+  const out: string[] = [];
+  const row = (label: string, value: string) => out.push(`${label.padEnd(16)}${value}`);
+  out.push(`HunkGuard engine bench: ${root}`);
+  row("node", `${process.version}, ${rules.rules.length} rules, fixes ${fixes ? "on" : "off"}`);
+  row("files", `${fmt(full.files)}${skipped.length + full.skipped ? ` (${skipped.length + full.skipped} skipped: ${skipped.slice(0, 3).map((s) => `${s.path}: ${s.reason}`).join("; ")})` : ""}`);
+  row("lines", fmt(lines));
+  row("parse only", `${parseSeconds.toFixed(3)} s  ${fmt(lines / parseSeconds)} lines/s`);
+  row("full analysis", `${full.seconds.toFixed(3)} s  ${fmt(lines / full.seconds)} lines/s`);
+  row("ratio", `${(full.seconds / parseSeconds).toFixed(2)}× parse-only`);
+  row("findings", fmt(full.findings));
+
+  // before the worker threads, which add their own trees to the process
+  const singleThreadPeak = process.resourceUsage().maxRSS * 1024;
+  let threadedSeconds: number | undefined;
+  if (threads >= 1) {
+    const t = await threaded(scanned, sizes, threads, fixes);
+    threadedSeconds = t.seconds;
+    const same = t.pass.lines === full.lines && t.pass.perFile.flat().join() === full.perFile.flat().join();
+    row(`${threads} thread${threads === 1 ? "" : "s"}`, `${t.seconds.toFixed(3)} s  ${fmt(lines / t.seconds)} lines/s, ${(full.seconds / t.seconds).toFixed(2)}× one thread; same findings: ${same ? "yes" : "NO"}`);
+  }
+  const usage = process.resourceUsage();
+  row("memory", `peak RSS ${mib(singleThreadPeak)} one thread, ${mib(usage.maxRSS * 1024)} overall (after reading the files ${mib(rssAfterRead)}; source text ${mib(sizes.reduce((a, b) => a + b, 0) * 2)}), heap peak ${mib(heapPeak)}; ${releases.parse ?? 0}+${releases.full ?? 0} forced collections (parse+full) to free trees`);
+
+  if (values["vs-bandit"]) {
+    const b = banditRun(scanned.map((f) => f.abs));
+    if ("missing" in b) row("bandit", b.missing);
+    else {
+      const banditRate = lines / b.seconds;
+      const vs = [`1 thread ${(banditRate ? lines / full.seconds / banditRate : 0).toFixed(1)}×`];
+      if (threadedSeconds) vs.push(`${threads} threads ${(lines / threadedSeconds / banditRate).toFixed(1)}×`);
+      row("bandit", `${b.seconds.toFixed(2)} s  ${fmt(banditRate)} lines/s (bandit counts ${b.loc !== undefined ? fmt(b.loc) : "?"} loc); HunkGuard is faster: ${vs.join(", ")}`);
+    }
+  }
+  process.stdout.write(`${out.join("\n")}\n`);
+  return 0;
+}
+
+if (isMainThread) {
+  process.exitCode = await benchMain(process.argv.slice(2));
+}
