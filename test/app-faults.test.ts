@@ -114,8 +114,9 @@ describe("5xx", () => {
   });
 
   test("contents GraphQL 502: each file is read over REST by its blob sha instead", async () => {
-    const gh = new GitHubMock().token().checkCreate(7000).config().files([HANDLERS]);
-    gh.fail("POST", "/graphql#blobs", 502, { message: BAD_GATEWAY }, { match: isBlobs }).blob(HEAD).threads().review().checkUpdate(7000);
+    const gh = new GitHubMock().token().checkCreate(7000).files([HANDLERS]);
+    // the config came with the contents: it is read over REST too (repository, then the owner's `.github`)
+    gh.fail("POST", "/graphql#blobs", 502, { message: BAD_GATEWAY }, { match: isBlobs }).configRest().blob(HEAD).threads().review().checkUpdate(7000);
 
     await app.deliver("pull_request", pullRequestPayload());
 

@@ -248,7 +248,7 @@ describe("later pushes", () => {
 });
 
 describe("which files are analysed", () => {
-  test("a pull request without Python: a quick success check, no contents read", async () => {
+  test("a pull request without Python: a quick success check, no contents read (the one GraphQL request reads the config only)", async () => {
     const gh = new GitHubMock()
       .token()
       .checkCreate(7000)
@@ -257,6 +257,7 @@ describe("which files are analysed", () => {
         { path: "README.md", base: "# Hello\n", head: "# Hello\n\nSee eval(x).\n" },
         { path: "web/app.js", base: null, head: "eval(location.hash)\n" },
       ])
+      .contents({})
       .checkUpdate(7000);
 
     await app.deliver("pull_request", pullRequestPayload());
@@ -264,6 +265,7 @@ describe("which files are analysed", () => {
     gh.done();
     gh.expectBodiesMatchOpenApi();
     expect(gh.blobExpressions).toStrictEqual([]);
+    expect(gh.bodies("POST", "/graphql#blobs")[0].query).toContain('cfg: object(expression: "HEAD:.github/hunkguard.yml")');
     expect(gh.completion).toStrictEqual({
       status: "completed",
       conclusion: "success",
@@ -452,13 +454,75 @@ describe("repo config", () => {
     expect(gh.reviews[0].comments).toHaveLength(1);
   });
 
-  test("a draft with `drafts: false`: the check is skipped, no files are read", async () => {
-    const gh = new GitHubMock().token().checkCreate(7000).config("drafts: false\n").checkUpdate(7000);
+  test("the config is read with the contents: the repository's file, the owner's `.github` one only as a fallback", async () => {
+    const gh = analysisOf(new GitHubMock()).config("fail_on: never\n", { yaml: "fail_on: high\n" }).threads().review().checkUpdate(7000);
+
+    await app.deliver("pull_request", pullRequestPayload());
+
+    gh.done();
+    const query: string = gh.bodies("POST", "/graphql#blobs")[0].query;
+    expect(query).toContain('cfg: object(expression: "HEAD:.github/hunkguard.yml") { ... on Blob { text isTruncated } }');
+    expect(query).toContain('org: repository(owner: $owner, name: ".github") { object(expression: "HEAD:.github/hunkguard.yml")');
+    // the repository's `fail_on: never` wins over the owner's
+    expect(gh.completion).toMatchObject({ conclusion: "neutral", output: { title: "3 security issue(s): 3 high" } });
+  });
+
+  test("no file in the repository: the owner's `.github` repository's applies (no request of its own)", async () => {
+    const gh = analysisOf(new GitHubMock()).config(undefined, { yaml: "fail_on: never\nmax_inline_comments: 1\n" }).threads().review().checkUpdate(7000);
+
+    await app.deliver("pull_request", pullRequestPayload());
+
+    gh.done();
+    expect(gh.reviews[0].comments).toHaveLength(1);
+    expect(gh.completion.conclusion).toBe("neutral");
+  });
+
+  test("the owner's `.github` repository refuses (not NOT_FOUND): the check names the problem, the defaults apply", async () => {
+    const gh = analysisOf(new GitHubMock()).config(undefined, { error: { type: "FORBIDDEN", message: "Resource not accessible by integration" } });
+    gh.threads().review().checkUpdate(7000);
+
+    await app.deliver("pull_request", pullRequestPayload());
+
+    gh.done();
+    expect(gh.completion.conclusion).toBe("failure");
+    expect(gh.completion.output.summary).toContain("- the owner's `.github` repository could not be read (Resource not accessible by integration)");
+  });
+
+  test("invalid YAML: the check says so and every default applies", async () => {
+    const gh = analysisOf(new GitHubMock()).config("fail_on: never\nexclude: [app/**\n").threads().review().checkUpdate(7000);
+
+    await app.deliver("pull_request", pullRequestPayload());
+
+    gh.done();
+    const done = gh.completion;
+    expect(done.conclusion).toBe("failure"); // fail_on: high, the default
+    expect(done.output.summary).toMatch(/### ⚠️ Problems in `\.github\/hunkguard\.yml`[^\n]*\n\n- the file is not valid YAML \([^)]*line \d+, column \d+\); every key uses its default/);
+    expect(gh.reviews[0].comments).toHaveLength(3);
+  });
+
+  test("a config that `_extends` another repository's is merged under it, as Probot's context.config did", async () => {
+    const gh = analysisOf(new GitHubMock()).config("_extends: org-settings\nfail_on: never\n");
+    const shared = `/repos/${OWNER}/org-settings/contents/.github%2Fhunkguard.yml`;
+    gh.scope.get(shared).reply(200, "fail_on: high\nmax_inline_comments: 2\n", { "content-type": "application/vnd.github.raw; charset=utf-8" });
+    gh.threads().review().checkUpdate(7000);
+
+    await app.deliver("pull_request", pullRequestPayload());
+
+    gh.done();
+    expect(gh.reviews[0].comments).toHaveLength(2); // from the extended file
+    expect(gh.completion.conclusion).toBe("neutral"); // the repository's own key wins
+    expect(gh.completion.output.summary).not.toContain("Problems in");
+  });
+
+  test("a draft with `drafts: false`: the check is skipped, nothing analysed or posted", async () => {
+    // the config comes with the contents (one request), so the files are listed and read first
+    const gh = new GitHubMock().token().checkCreate(7000).config("drafts: false\n").files([HANDLERS]).contents({ [`${HEAD_SHA}:app/handlers.py`]: HEAD }).checkUpdate(7000);
 
     await app.deliver("pull_request", pullRequestPayload({ draft: true }));
 
     gh.done();
     gh.expectBodiesMatchOpenApi();
+    expect(gh.reviews).toStrictEqual([]);
     expect(gh.completion).toMatchObject({
       status: "completed",
       conclusion: "skipped",

@@ -5,10 +5,11 @@
 import type { GitHub, LimitPolicy, RepoRef } from "./octokit.js";
 import { DEFAULT_LIMIT_POLICY, statusOf } from "./octokit.js";
 import { CheckRun, type Conclusion } from "./check.js";
-import { listChangedFiles, prepareFiles } from "./files.js";
+import { configData, listChangedFiles, prepareFiles, readConfigRest, readContentsAndConfig, type ConfigData, type TextsRead } from "./files.js";
 import { planReview, postReview, readPullState, resolveFixedThreads, type PullState } from "./review.js";
-import { parseConfig, pathSelector, ruleFilter, failsCheck, type RepoConfig } from "../core/config.js";
-import { newReport, analyzeInto, finishReport, type Report } from "../core/report.js";
+import { DEFAULT_CONFIG, parseConfig, pathSelector, ruleFilter, failsCheck, type RepoConfig } from "../core/config.js";
+import { newReport, finishReport, type Report } from "../core/report.js";
+import { AnalysisPool, analyzeMany, defaultWorkerUrl, mergeReports } from "../core/pool.js";
 import { annotationFor, checkSummary, checkTitle } from "../core/render.js";
 import type { RuleSet } from "../core/rules/load.js";
 import type { Finding } from "../core/finding.js";
@@ -33,8 +34,17 @@ export interface Logger {
 export interface PipelineDeps {
   gh: GitHub;
   rules: RuleSet;
-  /** the repo config as parsed YAML (null when absent); throws when it cannot be read */
-  loadConfig: () => Promise<unknown>;
+  /**
+   * The repo config as parsed YAML (null when absent; throws when it cannot be read), asked only
+   * when the contents request could not read `.github/hunkguard.yml` itself (GraphQL refused).
+   * Without it the pipeline reads the file over REST, as Probot's `context.config` does.
+   */
+  loadConfig?: () => Promise<unknown>;
+  /**
+   * Worker threads for pull requests with many files; null: always this thread. Default: one pool
+   * shared by every analysis in this process, when running from the build.
+   */
+  pool?: AnalysisPool | null;
   log: Logger;
   /** whole-analysis time budget */
   timeoutMs?: number;
@@ -66,13 +76,42 @@ function conclusionFor(config: RepoConfig, findings: Finding[]): Conclusion {
   return findings.length ? "neutral" : "success";
 }
 
-async function readConfig(deps: PipelineDeps): Promise<{ config: RepoConfig; problems: string[] }> {
+/**
+ * The repo config from the contents request; when GraphQL could not read it, from `loadConfig` or
+ * over REST. A config that extends another (`_extends`) is followed over REST.
+ */
+async function resolveConfig(deps: PipelineDeps, target: PullTarget, read: TextsRead): Promise<{ config: RepoConfig; problems: string[] }> {
+  let found: ConfigData;
   try {
-    return parseConfig(await deps.loadConfig());
+    if (read.config) {
+      found = configData(read.config);
+      const data = found.data as Record<string, unknown> | null;
+      if (read.config.text !== null && data && typeof data === "object" && "_extends" in data) {
+        found = await readConfigRest(deps.gh, target.repo, { text: read.config.text, from: read.config.from ?? "repository" });
+      }
+    } else if (deps.loadConfig) found = { data: await deps.loadConfig(), problems: [] };
+    else found = await readConfigRest(deps.gh, target.repo);
   } catch (e) {
-    const { config } = parseConfig(null);
-    return { config, problems: [`the file could not be read: ${(e as Error).message}`] };
+    return { config: { ...DEFAULT_CONFIG }, problems: [`the file could not be read: ${(e as Error).message}`] };
   }
+  const parsed = parseConfig(found.data);
+  return { config: parsed.config, problems: [...found.problems, ...parsed.problems] };
+}
+
+let sharedPool: AnalysisPool | null | undefined;
+
+/**
+ * The process's pool: started on the first pull request that needs it, kept for the next ones.
+ * `HUNKGUARD_THREADS` caps its threads; 1 (or 0) keeps every analysis on the main thread.
+ */
+function poolFor(deps: PipelineDeps): AnalysisPool | null {
+  if (deps.pool !== undefined) return deps.pool;
+  if (sharedPool === undefined) {
+    const cap = Number.parseInt(process.env.HUNKGUARD_THREADS ?? "", 10);
+    const maxThreads = Number.isInteger(cap) && cap >= 0 ? cap : undefined;
+    sharedPool = defaultWorkerUrl() && (maxThreads === undefined || maxThreads > 1) ? new AnalysisPool({ maxThreads }) : null;
+  }
+  return sharedPool;
 }
 
 /** Analyse one head and publish the result. Never throws; never leaves the check in progress. */
@@ -128,8 +167,6 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
   const inTime = () => {
     if (deadline.passed) throw new TimedOut(tookTooLong(deps));
   };
-  const { config, problems } = await readConfig(deps);
-  inTime();
   const done = async (conclusion: Conclusion, title: string, summary: string) => {
     outcome.conclusion = conclusion;
     outcome.title = title;
@@ -137,42 +174,54 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
     return outcome;
   };
 
-  // 1. cheap exits: closed, draft, nothing Python
+  // 1. a closed pull request needs nothing else
   if (target.state === "closed") return done("success", "Pull request is closed", "Nothing to analyse: the pull request is closed.");
-  if (target.draft && !config.drafts) return done("skipped", "Draft pull request", "Drafts are not analysed (`drafts: false` in `.github/hunkguard.yml`).");
+
+  // 2. the changed files; then, in one GraphQL request per 100 files, the contents of those the
+  // default globs select together with the repo config (the config's own globs are applied after)
   const { files, truncated } = await listChangedFiles(gh, target.repo, target.number);
   inTime();
+  let mergeBase: string | null = null;
+  const baseSha = async () => {
+    if (!mergeBase) {
+      const { data } = await gh.rest.pulls.get({ ...target.repo, pull_number: target.number });
+      const cmp = await gh.rest.repos.compareCommitsWithBasehead({ ...target.repo, basehead: `${data.base.sha}...${target.headSha}`, per_page: 1 });
+      mergeBase = cmp.data.merge_base_commit.sha;
+    }
+    return mergeBase;
+  };
+  const likely = pathSelector(DEFAULT_CONFIG);
+  const read = await readContentsAndConfig(gh, target.repo, files.filter((f) => f.status !== "removed" && likely(f.path)), { headSha: target.headSha, baseSha });
+  inTime();
+  const { config, problems } = await resolveConfig(deps, target, read);
+  inTime();
+
+  // 3. drafts (when the config says so) and pull requests without Python end here
+  if (target.draft && !config.drafts) return done("skipped", "Draft pull request", "Drafts are not analysed (`drafts: false` in `.github/hunkguard.yml`).");
   const selected = pathSelector(config);
   const python = files.filter((f) => f.status !== "removed" && selected(f.path));
   if (!python.length) {
     return done("success", "No Python changes", problems.length ? checkSummary({ findings: [], skipped: [], tally: newReport().tally, files: 0, lines: 0, inlinePosted: 0, inlineAlreadyThere: 0, configProblems: problems, notes: [] }) : "This pull request changes no Python files HunkGuard analyses.");
   }
 
-  // 2. contents and changed lines; 3. the analysis (pure core)
-  let mergeBase: string | null = null;
-  const prepared = await prepareFiles(gh, target.repo, python, {
-    headSha: target.headSha,
-    maxFileBytes: config.max_file_bytes,
-    baseSha: async () => {
-      if (!mergeBase) {
-        const { data } = await gh.rest.pulls.get({ ...target.repo, pull_number: target.number });
-        const cmp = await gh.rest.repos.compareCommitsWithBasehead({ ...target.repo, basehead: `${data.base.sha}...${target.headSha}`, per_page: 1 });
-        mergeBase = cmp.data.merge_base_commit.sha;
-      }
-      return mergeBase;
-    },
-  });
+  // 4. contents (a file the config's globs add is read now) and changed lines; 5. the analysis
+  // (pure core), on worker threads when the pull request is large enough for them to pay
+  const prepared = await prepareFiles(gh, target.repo, python, { headSha: target.headSha, maxFileBytes: config.max_file_bytes, baseSha, texts: read.texts });
+  inTime();
+  const enabled = ruleFilter(config);
+  const perFile = await analyzeMany(
+    prepared.sources.map((s) => ({ path: s.path, text: s.text, patch: prepared.patches.get(s.path) })),
+    { rules, enabledRules: rules.rules.filter(enabled).map((r) => r.id), mode: config.filter, minSeverity: config.min_severity, maxFileBytes: config.max_file_bytes },
+    poolFor(deps),
+  );
   inTime();
   const report: Report = newReport();
   report.skipped.push(...prepared.skipped);
-  const enabled = ruleFilter(config);
-  for (const source of prepared.sources) {
-    analyzeInto(report, source, { rules, enabled, mode: config.filter, minSeverity: config.min_severity }, { maxFileBytes: config.max_file_bytes });
-  }
+  mergeReports(report, perFile);
   finishReport(report);
   outcome.findings = report.findings;
 
-  // 4. only the newest head posts; what is already posted is not posted again
+  // 6. only the newest head posts; what is already posted is not posted again
   const notes: string[] = [];
   if (truncated) notes.push("GitHub lists at most 3,000 changed files; files past that were not analysed.");
   let state: PullState | null = null;
@@ -189,7 +238,7 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
     throw new Superseded(`A newer commit (${state.headSha.slice(0, 7)}) was pushed while ${target.headSha.slice(0, 7)} was analysed; that commit gets its own check`);
   }
 
-  // 5. the review: only what is not on the pull request yet. A review GitHub refuses does not lose
+  // 7. the review: only what is not on the pull request yet. A review GitHub refuses does not lose
   // the analysis: the check run below still carries every finding.
   const plan = planReview(report.findings, prepared.patches, state?.fingerprints ?? new Set(), rules, config.max_inline_comments);
   if (state && (plan.comments.length || plan.overflow.length)) {
@@ -217,7 +266,7 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
     inTime();
   }
 
-  // 6. the check: every finding annotated, nothing dropped silently
+  // 8. the check: every finding annotated, nothing dropped silently
   const conclusion = conclusionFor(config, report.findings);
   const summary = checkSummary({
     findings: report.findings,

@@ -99,6 +99,24 @@ function encodePath(path: string): string {
   return path.split("/").map(encodeURIComponent).join("/");
 }
 
+/** The `[alias:] repository(…) { … }` blocks of a GraphQL query, with their bodies (braces matched). */
+function repositoryBlocks(query: string): { alias: string; args: string; body: string }[] {
+  const out: { alias: string; args: string; body: string }[] = [];
+  for (const m of query.matchAll(/(?:(\w+)\s*:\s*)?\brepository\s*\(([^)]*)\)\s*\{/g)) {
+    let depth = 1;
+    let i = m.index! + m[0].length;
+    const start = i;
+    for (; i < query.length && depth > 0; i++) {
+      if (query[i] === '"') {
+        for (i++; i < query.length && query[i] !== '"'; i++) if (query[i] === "\\") i++;
+      } else if (query[i] === "{") depth++;
+      else if (query[i] === "}") depth--;
+    }
+    out.push({ alias: m[1] ?? "repository", args: m[2], body: query.slice(start, i - 1) });
+  }
+  return out;
+}
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -450,9 +468,9 @@ export class GitHubStandin {
     return new Map(files.map((f) => [f.path, diffFile(f)]));
   }
 
-  /** A ref is a commit sha (full or at least 7 hex digits) or a branch name. */
+  /** A ref is a commit sha (full or at least 7 hex digits), a branch name, or HEAD (the default branch). */
   private resolveRef(repo: RepoState, ref: string | undefined): Commit | undefined {
-    const name = ref ?? DEFAULT_BRANCH;
+    const name = ref === undefined || ref === "HEAD" ? DEFAULT_BRANCH : ref;
     const sha = repo.branches.get(name.replace(/^refs\/heads\//, "")) ?? name;
     const exact = repo.commits.get(sha);
     if (exact) return exact;
@@ -1363,28 +1381,43 @@ export class GitHubStandin {
       });
     }
 
-    const objects = [...query.matchAll(/(?:(\w+)\s*:\s*)?object\s*\(\s*expression\s*:\s*("(?:[^"\\]|\\.)*"|\$\w+)\s*\)/g)];
-    if (objects.length > 0) {
-      const result: Json = {};
-      for (const [, alias, raw] of objects) {
-        const expression = String(value(raw));
-        const colon = expression.indexOf(":");
-        const commit = colon > 0 ? this.resolveRef(repo, expression.slice(0, colon)) : undefined;
-        const content = commit ? this.fileAt(repo, commit, expression.slice(colon + 1)) : undefined;
-        result[alias ?? "object"] =
-          content === undefined
-            ? null
-            : {
-                __typename: "Blob",
-                oid: gitBlobSha(content),
-                abbreviatedOid: gitBlobSha(content).slice(0, 7),
-                byteSize: Buffer.byteLength(content),
-                isBinary: content.includes("\u0000"),
-                isTruncated: false,
-                text: content.includes("\u0000") ? null : content,
-              };
+    // Blob batches: every `[alias:] repository(owner:, name:) { [alias:] object(expression:) … }` block
+    // is answered on its own. A repository that does not exist is null with a NOT_FOUND error, next
+    // to the data of the others (GitHub answers such a query with partial data).
+    const blocks = repositoryBlocks(query);
+    if (blocks.some((b) => /\bobject\s*\(/.test(b.body))) {
+      const data: Json = {};
+      const errors: Json[] = [];
+      for (const block of blocks) {
+        const where = args(block.args);
+        const target = this.repo(String(where.owner), String(where.name));
+        if (!target) {
+          data[block.alias] = null;
+          errors.push({ type: "NOT_FOUND", path: [block.alias], locations: [{ line: 1, column: 1 }], message: `Could not resolve to a Repository with the name '${where.owner}/${where.name}'.` });
+          continue;
+        }
+        const result: Json = {};
+        for (const [, alias, raw] of block.body.matchAll(/(?:(\w+)\s*:\s*)?object\s*\(\s*expression\s*:\s*("(?:[^"\\]|\\.)*"|\$\w+)\s*\)/g)) {
+          const expression = String(value(raw));
+          const colon = expression.indexOf(":");
+          const commit = colon > 0 ? this.resolveRef(target, expression.slice(0, colon)) : undefined;
+          const content = commit ? this.fileAt(target, commit, expression.slice(colon + 1)) : undefined;
+          result[alias ?? "object"] =
+            content === undefined
+              ? null
+              : {
+                  __typename: "Blob",
+                  oid: gitBlobSha(content),
+                  abbreviatedOid: gitBlobSha(content).slice(0, 7),
+                  byteSize: Buffer.byteLength(content),
+                  isBinary: content.includes("\u0000"),
+                  isTruncated: false,
+                  text: content.includes("\u0000") ? null : content,
+                };
+        }
+        data[block.alias] = result;
       }
-      return ok({ repository: result });
+      return { status: 200, body: errors.length ? { data, errors } : { data } };
     }
     return fail("The stand-in supports object(expression:) blob batches and pullRequest.reviewThreads");
   }

@@ -365,16 +365,38 @@ export class GitHubMock {
     return this;
   }
 
-  /** `context.config("hunkguard.yml")`: the repo's file, or 404 there and in the owner's `.github` repo. */
-  config(yaml?: string): this {
+  /** `.github/hunkguard.yml` as the contents request answers it (undefined: absent) */
+  private configYaml?: string;
+  /** the owner's `.github` repository: undefined → no such repository (NOT_FOUND), null → no file, else the file */
+  private ownerConfigYaml?: string | null;
+  /** the owner's `.github` repository answers with this error (e.g. FORBIDDEN) */
+  private ownerConfigError?: { type: string; message: string };
+
+  /**
+   * The repo config the contents request (GraphQL) reads with the first batch: the repository's
+   * file, else the owner's `.github` repository's. No request of its own.
+   */
+  config(yaml?: string, owner?: { yaml: string | null } | { error: { type: string; message: string } }): this {
+    this.configYaml = yaml;
+    this.ownerConfigYaml = owner && "yaml" in owner ? owner.yaml : undefined;
+    this.ownerConfigError = owner && "error" in owner ? owner.error : undefined;
+    return this;
+  }
+
+  /**
+   * The config over REST, as Probot's `context.config` reads it (used when GraphQL could not answer):
+   * the repository's file, or 404 there and in the owner's `.github` repository.
+   */
+  configRest(yaml?: string): this {
     const path = `${this.repoPath}/contents/.github%2Fhunkguard.yml`;
     if (yaml !== undefined) {
-      this.scope.get(path).reply(200, yaml, { "content-type": "application/vnd.github.raw; charset=utf-8" });
+      this.scope.get(path).reply(200, () => (this.record("GET", path, undefined), yaml), { "content-type": "application/vnd.github.raw; charset=utf-8" });
       return this;
     }
     const notFound = { message: "Not Found", documentation_url: "https://docs.github.com/rest/repos/contents#get-repository-content", status: "404" };
-    this.scope.get(path).reply(404, notFound);
-    this.scope.get(`/repos/${this.owner}/.github/contents/.github%2Fhunkguard.yml`).reply(404, notFound);
+    const ownerPath = `/repos/${this.owner}/.github/contents/.github%2Fhunkguard.yml`;
+    this.scope.get(path).reply(404, () => (this.record("GET", path, undefined, 404), notFound));
+    this.scope.get(ownerPath).reply(404, () => (this.record("GET", ownerPath, undefined, 404), notFound));
     return this;
   }
 
@@ -479,15 +501,19 @@ export class GitHubMock {
   /**
    * The contents batch: `object(expression: "REV:path") { ... on Blob { ... } }` under aliases
    * f0..fN, answered from `texts` ("REV:path" → text; absent → null as GitHub does for a missing path).
-   * `answer` may override single objects (binary, truncated).
+   * `answer` may override single objects (binary, truncated). The first batch also asks for the config
+   * (`cfg: object(expression: "HEAD:.github/hunkguard.yml")`) and the owner's (`org: repository(…)`),
+   * answered from `config()`: an owner without a `.github` repository gives `org: null` with a
+   * NOT_FOUND error next to the data, as GitHub answers.
    */
   contents(texts: Record<string, string>, answer: (expr: string) => Json | null | undefined = () => undefined): this {
     this.scope
       .post("/graphql", (body) => typeof body?.query === "string" && body.query.includes("... on Blob"))
       .reply(200, (_uri, body) => {
         const b = this.record("POST", "/graphql#blobs", body);
+        const query = String(b.query);
         const repository: Json = {};
-        for (const m of String(b.query).matchAll(/(f\d+): object\(expression: ("(?:[^"\\]|\\.)*")\)/g)) {
+        for (const m of query.matchAll(/\b(f\d+): object\(expression: ("(?:[^"\\]|\\.)*")\)/g)) {
           const expr = JSON.parse(m[2]) as string;
           const custom = answer(expr);
           if (custom !== undefined) repository[m[1]] = custom;
@@ -496,15 +522,26 @@ export class GitHubMock {
             repository[m[1]] = { text, isBinary: false, byteSize: Buffer.byteLength(text), isTruncated: false };
           } else repository[m[1]] = null;
         }
-        return { data: { repository } };
+        const blob = (text: string) => ({ text, isTruncated: false });
+        if (/\bcfg: object\(expression: "HEAD:\.github\/hunkguard\.yml"\)/.test(query)) repository.cfg = this.configYaml === undefined ? null : blob(this.configYaml);
+        const data: Json = { repository };
+        const errors: Json[] = [];
+        if (/\borg: repository\(owner: \$owner, name: "\.github"\)/.test(query)) {
+          if (this.ownerConfigYaml === undefined) {
+            data.org = null;
+            const error = this.ownerConfigError ?? { type: "NOT_FOUND", message: `Could not resolve to a Repository with the name '${this.owner}/.github'.` };
+            errors.push({ ...error, path: ["org"], locations: [{ line: 4, column: 1 }] });
+          } else data.org = { object: this.ownerConfigYaml === null ? null : blob(this.ownerConfigYaml) };
+        }
+        return errors.length ? { data, errors } : { data };
       });
     return this;
   }
 
-  /** The expressions the contents batches asked for. */
+  /** The expressions the contents batches asked for (file contents; the config is not listed). */
   get blobExpressions(): string[] {
     return this.bodies("POST", "/graphql#blobs").flatMap((b) =>
-      [...String(b.query).matchAll(/object\(expression: ("(?:[^"\\]|\\.)*")\)/g)].map((m) => JSON.parse(m[1]) as string),
+      [...String(b.query).matchAll(/\bf\d+: object\(expression: ("(?:[^"\\]|\\.)*")\)/g)].map((m) => JSON.parse(m[1]) as string),
     );
   }
 
