@@ -19,6 +19,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { loadRules, RuleLoadError, type Rule, type RuleSet } from "./core/rules/load.js";
 import { newReport, analyzeInto, finishReport, DEFAULT_LIMITS, type Report } from "./core/report.js";
+import { AnalysisPool, analyzeMany, defaultWorkerUrl, mergeReports, type PoolFile } from "./core/pool.js";
 import { maskStringLiterals, type FilterMode } from "./core/engine.js";
 import { parseConfig, ruleFilter, pathSelector, DEFAULT_CONFIG, type RepoConfig } from "./core/config.js";
 import { reviewBody } from "./core/render.js";
@@ -341,6 +342,24 @@ function settingsOf(opts: Options, rules: RuleSet): Settings {
   return { rules, fixes: opts.fixes, mode: "added", minSeverity: opts.minSeverity, maxFileBytes: DEFAULT_LIMITS.maxFileBytes };
 }
 
+/** Files per round on the worker pool: bounds the texts held at once. */
+const POOL_CHUNK = 256;
+
+/**
+ * Many files use both cores (a worker-thread pool, when the build has one and the scan is big
+ * enough to pay for it); the reports come back in the input's order, as on one thread.
+ * `HUNKGUARD_THREADS=1` keeps everything on this thread.
+ */
+function scanPool(jobs: number, env: Record<string, string | undefined>): AnalysisPool | null {
+  const cap = Number.parseInt(env.HUNKGUARD_THREADS ?? "", 10);
+  if (jobs < 200 || (Number.isFinite(cap) && cap <= 1) || !defaultWorkerUrl()) return null;
+  try {
+    return new AnalysisPool(Number.isFinite(cap) ? { maxThreads: cap } : {});
+  } catch {
+    return null;
+  }
+}
+
 async function analyzeJobs(jobs: Job[], settings: Settings, opts: Options, io: CliIO, run: Run): Promise<void> {
   const memory = new NativeMemoryGuard();
   const env = io.env ?? {};
@@ -348,36 +367,53 @@ async function analyzeJobs(jobs: Job[], settings: Settings, opts: Options, io: C
   let lastDraw = 0;
   const { rules, fixes, enabled, mode } = settings;
   const minRank = settings.minSeverity ? SEVERITY_RANK[settings.minSeverity] : 0;
-  for (let i = 0; i < jobs.length; i++) {
-    const job = jobs[i];
-    await memory.afterFile();
-    if (progress && Date.now() - lastDraw > 100) {
-      lastDraw = Date.now();
-      io.stderr.write(`\r\x1b[K[${i + 1}/${jobs.length}] ${job.path.slice(-60)}`);
-    }
-    const source = readSource(job.abs);
-    if ("skip" in source) {
-      run.report.skipped.push({ path: job.path, reason: source.skip });
-      continue;
-    }
-    const changed = job.changed
-      ? {
-          added: job.changed.patch.addedLines,
-          commentable: job.changed.patch.commentableLines,
-          inOneHunk: (start: number, end: number) => inOneHunk(job.changed!.patch, start, end),
+  const enabledRules = enabled ? rules.rules.filter(enabled).map((r) => r.id) : undefined;
+  const pool = scanPool(jobs.length, env);
+  try {
+    for (let from = 0; from < jobs.length; from += POOL_CHUNK) {
+      const chunk = jobs.slice(from, from + POOL_CHUNK);
+      const files: PoolFile[] = [];
+      const texts = new Map<string, string>();
+      for (const [k, job] of chunk.entries()) {
+        if (progress && Date.now() - lastDraw > 100) {
+          lastDraw = Date.now();
+          io.stderr.write(`\r\x1b[K[${from + k + 1}/${jobs.length}] ${job.path.slice(-60)}`);
         }
-      : undefined;
-    const before = run.report.findings.length;
-    // --min-severity is applied here rather than in the engine so the dropped ones are counted
-    analyzeInto(run.report, { path: job.path, text: source.text, changed }, { rules, fixes, mode, enabled }, { maxFileBytes: settings.maxFileBytes });
-    if (run.report.findings.length === before) continue;
-    const added = run.report.findings.splice(before);
-    const kept = added.filter((f) => SEVERITY_RANK[f.severity] >= minRank);
-    run.belowSeverity += added.length - kept.length;
-    run.report.findings.push(...kept);
-    if (kept.length) run.fileLines.set(job.path, splitLines(source.text));
+        const source = readSource(job.abs);
+        if ("skip" in source) {
+          run.report.skipped.push({ path: job.path, reason: source.skip });
+          continue;
+        }
+        texts.set(job.path, source.text);
+        files.push({ path: job.path, text: source.text, ...(job.changed ? { patch: job.changed.patch } : {}) });
+      }
+      const reports = pool
+        ? // workers load the rules first (~0.5 s each): only big scans repay that
+          await analyzeMany(files, { rules, enabledRules, mode, fixes, maxFileBytes: settings.maxFileBytes, minFiles: 200, minLines: 100_000 }, pool)
+        : [];
+      for (const [k, file] of files.entries()) {
+        let report = reports[k];
+        if (!report) {
+          await memory.afterFile();
+          report = newReport();
+          analyzeInto(report, { path: file.path, text: file.text, changed: changedLines(file.patch) }, { rules, fixes, mode, enabled }, { maxFileBytes: settings.maxFileBytes });
+        }
+        // --min-severity is applied here rather than in the engine so the dropped ones are counted
+        const kept = report.findings.filter((f) => SEVERITY_RANK[f.severity] >= minRank);
+        run.belowSeverity += report.findings.length - kept.length;
+        report.findings = kept;
+        mergeReports(run.report, [report]);
+        if (kept.length) run.fileLines.set(file.path, splitLines(texts.get(file.path)!));
+      }
+    }
+  } finally {
+    await pool?.close();
   }
   if (progress) io.stderr.write("\r\x1b[K");
+}
+
+function changedLines(patch: FilePatch | undefined) {
+  return patch ? { added: patch.addedLines, commentable: patch.commentableLines, inOneHunk: (start: number, end: number) => inOneHunk(patch, start, end) } : undefined;
 }
 
 /**
