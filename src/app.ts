@@ -1,11 +1,13 @@
 /**
  * HunkGuard, the GitHub App. The handlers read like a table of contents: turn the event into what
  * to analyse, schedule it (deduplicated, serialized per installation, newest head wins), answer
- * GitHub at once; the pipeline in src/github/pipeline.ts does the rest.
+ * GitHub at once; the pipeline in src/github/pipeline.ts does the rest — in this process, or, with
+ * REDIS_URL set, in a worker (src/worker.ts) that takes the job from the Redis-backed queue.
  */
 import type { Context, Probot } from "probot";
 import { loadRules, type RuleSet } from "./core/rules/load.js";
-import { AnalysisQueue } from "./github/queue.js";
+import { AnalysisQueue, InProcessScheduler, type Scheduler } from "./github/queue.js";
+import { RedisScheduler } from "./github/redis-queue.js";
 import { analyzePullRequest, type PullTarget } from "./github/pipeline.js";
 import { targetFromPullRequest, targetsFromRerun } from "./github/events.js";
 import { CHECK_NAME } from "./github/check.js";
@@ -13,7 +15,10 @@ import { DEFAULT_LIMIT_POLICY, type GitHub, type LimitPolicy, type Sleep } from 
 
 export interface HunkGuardOptions {
   rules?: RuleSet;
+  /** the in-process queue (ignored when a scheduler is given) */
   queue?: AnalysisQueue;
+  /** where analyses run; by default a RedisScheduler when REDIS_URL is set, else in process */
+  scheduler?: Scheduler;
   timeoutMs?: number;
   /** how to wait out a secondary rate limit (tests pass one that does not wait) */
   sleep?: Sleep;
@@ -30,29 +35,28 @@ export const PULL_REQUEST_EVENTS = [
 
 export function hunkGuard(options: HunkGuardOptions = {}) {
   const rules = options.rules ?? loadRules();
-  const queue = options.queue ?? new AnalysisQueue();
+  const scheduler = options.scheduler ?? defaultScheduler(options.queue);
   const limits: LimitPolicy = { ...DEFAULT_LIMIT_POLICY, ...options.limits, ...(options.sleep ? { sleep: options.sleep } : {}) };
 
-  function schedule(context: Context, target: PullTarget & { updatedAt?: number }): void {
+  async function schedule(context: Context, target: PullTarget & { updatedAt?: number }): Promise<void> {
     const gh = context.octokit as unknown as GitHub;
-    const job = queue.enqueue(
-      { installationId: target.installationId, pull: `${target.repo.owner}/${target.repo.repo}#${target.number}`, headSha: target.headSha, updatedAt: target.updatedAt },
-      () =>
+    const result = await scheduler.schedule({
+      target,
+      delivery: context.id,
+      log: context.log,
+      analyseHere: () =>
         analyzePullRequest(
           { gh, rules, loadConfig: () => context.config("hunkguard.yml"), log: context.log, timeoutMs: options.timeoutMs, limits },
           target,
         ),
-    );
-    job.then(
-      (result) => context.log.info({ delivery: context.id, pull: target.number, sha: target.headSha, result }, "analysis scheduled work finished"),
-      (e) => context.log.error({ delivery: context.id, err: (e as Error).message }, "analysis crashed"),
-    );
+    });
+    context.log.debug({ delivery: context.id, pull: target.number, sha: target.headSha, result }, "analysis scheduled");
   }
 
   return (app: Probot): void => {
     app.on([...PULL_REQUEST_EVENTS], async (context) => {
       // 1. the same delivery twice runs once
-      if (queue.isDuplicate(context.id)) return;
+      if (await scheduler.isDuplicate(context.id)) return;
       // 2. what to analyse (a malformed payload is logged and ignored)
       const target = targetFromPullRequest(context.payload, context.name + "." + context.payload.action);
       if (!target) {
@@ -60,11 +64,11 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
         return;
       }
       // 3. schedule, and answer GitHub without waiting for the analysis
-      schedule(context, target);
+      await schedule(context, target);
     });
 
     app.on(["check_run.rerequested", "check_suite.rerequested"], async (context) => {
-      if (queue.isDuplicate(context.id)) return;
+      if (await scheduler.isDuplicate(context.id)) return;
       const key = context.name === "check_run" ? "check_run" : "check_suite";
       if (key === "check_run" && (context.payload as { check_run?: { name?: string } }).check_run?.name !== CHECK_NAME) return;
       let targets: PullTarget[] | null;
@@ -78,9 +82,14 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
         context.log.warn({ delivery: context.id }, `${key} payload without the fields HunkGuard needs; ignored`);
         return;
       }
-      for (const target of targets) schedule(context, target);
+      for (const target of targets) await schedule(context, target);
     });
   };
+}
+
+/** With REDIS_URL set, receivers enqueue and workers analyse; without, this process does both. */
+function defaultScheduler(queue: AnalysisQueue | undefined): Scheduler {
+  return process.env.REDIS_URL && !queue ? RedisScheduler.fromEnv(process.env) : new InProcessScheduler(queue);
 }
 
 export default hunkGuard();

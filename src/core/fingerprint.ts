@@ -6,8 +6,12 @@ import { createHash } from "node:crypto";
 
 export function normalizeSnippet(text: string): string {
   return text
-    .split("\n")
-    .map((l) => l.replace(/(^|\s)#.*$/, "").trim())
+    .split(/\r?\n|\r/)
+    .map((l) => {
+      // drop a trailing comment: one linear search (a regex ending in `.*$` retries at every ` #`)
+      const hash = l.search(/(?:^|\s)#/);
+      return (hash === -1 ? l : l.slice(0, hash)).trim();
+    })
     .filter(Boolean)
     .join(" ")
     .replace(/\s+/g, " ");

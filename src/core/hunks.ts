@@ -202,7 +202,8 @@ function parseHunkHeader(line: string, lineNo: number): HunkHeader {
   }
   // "@@ -5 +5 @@" omits a count of 1.
   const [oldStart, oldLines, newStart, newLines] = [m[1], m[2] ?? "1", m[3], m[4] ?? "1"].map(Number);
-  const numbers = [oldStart, oldLines, newStart, newLines];
+  // The ends too: past 2^53 `n++` stops moving, and walking the range would never finish.
+  const numbers = [oldStart, oldLines, newStart, newLines, oldStart + oldLines, newStart + newLines];
   if (!numbers.every(Number.isSafeInteger) || (oldStart === 0 && oldLines > 0) || (newStart === 0 && newLines > 0)) {
     throw new DiffParseError(lineNo, `malformed hunk header, impossible line numbers: ${preview(line)}`);
   }

@@ -26,14 +26,52 @@ interface RunState {
   annotationsCount: number;
 }
 
+/**
+ * How one job's check run is recognised among the head's runs. A queued job can run more than once
+ * (another worker takes it over after a crash; a secondary rate limit sends it back to the queue):
+ * every attempt carries the same external id, and a later attempt adopts the run an earlier one
+ * left in progress instead of creating a second.
+ */
+export interface CheckRunIdentity {
+  externalId: string;
+  /** an earlier attempt may have created the run: look for it before creating one */
+  adopt: boolean;
+}
+
+/**
+ * The identity the check runs made with one GitHub client carry. The queue worker sets it on the
+ * client it builds for a job; the pipeline, which creates the CheckRun, stays as it is.
+ */
+const identities = new WeakMap<object, CheckRunIdentity>();
+
+export function identifyCheckRuns(gh: GitHub, identity: CheckRunIdentity): void {
+  identities.set(gh, identity);
+}
+
+export interface ExistingRun {
+  id: number;
+  status: string;
+  annotationsCount: number;
+}
+
+/** This identity's run on the head, if any (the newest when, against all odds, there are two). */
+export async function findCheckRun(gh: GitHub, repo: RepoRef, headSha: string, externalId: string): Promise<ExistingRun | null> {
+  const runs = await gh.paginate(gh.rest.checks.listForRef, { ...repo, ref: headSha, check_name: CHECK_NAME, filter: "all", per_page: 100 });
+  const ours = runs.filter((r) => r.external_id === externalId).sort((a, b) => b.id - a.id)[0];
+  return ours ? { id: ours.id, status: ours.status, annotationsCount: ours.output?.annotations_count ?? 0 } : null;
+}
+
 export class CheckRun {
   private id: number | null = null;
   private done = false;
   private completing: Promise<void> | null = null;
   /** annotations GitHub has accepted so far (for telling a lost answer from a lost update) */
   private annotated = 0;
+  /** annotations beyond the first 50 an earlier attempt already sent to the adopted run */
+  private inheritedAnnotations = 0;
   /** identifies this run among the head's runs, when a 5xx hides whether creating it worked */
-  private readonly externalId = randomUUID();
+  private readonly externalId: string;
+  private readonly adopt: boolean;
 
   constructor(
     private readonly gh: GitHub,
@@ -41,7 +79,11 @@ export class CheckRun {
     private readonly headSha: string,
     private readonly detailsUrl?: string,
     private readonly limits: LimitPolicy = DEFAULT_LIMIT_POLICY,
-  ) {}
+    identity: CheckRunIdentity | undefined = identities.get(gh),
+  ) {
+    this.externalId = identity?.externalId ?? randomUUID();
+    this.adopt = identity?.adopt ?? false;
+  }
 
   get checkRunId(): number | null {
     return this.id;
@@ -52,10 +94,24 @@ export class CheckRun {
   }
 
   /**
-   * Create the run in progress. A 5xx may hide a run GitHub did create — left alone it would stay
-   * in progress for ever — so look for ours (by external id) before creating it once more.
+   * Take over the run an earlier attempt of the same job left in progress, if there is one. What
+   * that attempt already annotated is not sent again (the findings of one head come in one order).
+   */
+  async adoptInProgress(): Promise<boolean> {
+    const ours = await findCheckRun(this.gh, this.repo, this.headSha, this.externalId);
+    if (!ours || ours.status === "completed") return false;
+    this.id = ours.id;
+    this.annotated = this.inheritedAnnotations = ours.annotationsCount;
+    return true;
+  }
+
+  /**
+   * Create the run in progress — or adopt the one an earlier attempt of this job left. A 5xx may
+   * hide a run GitHub did create — left alone it would stay in progress for ever — so look for ours
+   * (by external id) before creating it once more.
    */
   async start(): Promise<void> {
+    if (this.adopt && (await this.adoptInProgress())) return;
     const create = () =>
       withSecondaryLimit(this.limits, () =>
         this.gh.rest.checks.create({
@@ -129,6 +185,7 @@ export class CheckRun {
     const base = { title: output.title.slice(0, 255), summary: output.summary, ...(output.text ? { text: output.text } : {}) };
     for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
       const chunk = annotations.slice(i, i + ANNOTATIONS_PER_REQUEST);
+      if (i - ANNOTATIONS_PER_REQUEST + chunk.length <= this.inheritedAnnotations) continue;
       const expected = this.annotated + chunk.length;
       await this.update({ output: { ...base, annotations: chunk } }, (s) => s.annotationsCount >= expected);
       this.annotated = expected;

@@ -3,6 +3,8 @@
  * at a time (GitHub's secondary limits punish concurrent mutations); for one pull request, the
  * newest head wins — older queued work is dropped, and an event older than one already seen is ignored.
  */
+import type { AnalysisOutcome, Logger, PullTarget } from "./pipeline.js";
+
 export interface JobKey {
   installationId: number;
   /** owner/repo#number */
@@ -61,5 +63,61 @@ export class AnalysisQueue {
 
   get size(): number {
     return this.running.size;
+  }
+}
+
+/**
+ * Where an analysis runs. Both modes answer GitHub as soon as the work is accepted: in process
+ * (the embedded default, an AnalysisQueue) or on a Redis-backed job queue that workers on any
+ * machine take from (src/github/redis-queue.ts). The webhook handlers see only this interface.
+ */
+export interface Scheduler {
+  /** Remember a delivery id; true when it was seen before (by any receiver sharing this scheduler's store). */
+  isDuplicate(deliveryId: string | undefined): Promise<boolean>;
+  /** Accept one analysis. Resolves once it is queued, not once it has run. */
+  schedule(request: ScheduleRequest): Promise<Scheduled>;
+  /** Resolves when nothing this process accepted is still queued or running here. */
+  idle(): Promise<void>;
+  /** Stop accepting work and let go of connections. */
+  close(): Promise<void>;
+}
+
+export interface ScheduleRequest {
+  target: PullTarget & { updatedAt?: number };
+  /** the X-GitHub-Delivery that asked for it */
+  delivery: string;
+  log: Logger;
+  /** the analysis with this delivery's GitHub client and config, for a scheduler that runs it in this process */
+  analyseHere: () => Promise<AnalysisOutcome>;
+}
+
+/** "queued": new work; "already queued": the same head is waiting already; "dropped": an older head than one seen. */
+export type Scheduled = "queued" | "already queued" | "dropped";
+
+export const pullKey = (target: PullTarget) => `${target.repo.owner}/${target.repo.repo}#${target.number}`;
+
+/** The embedded mode: one process receives and analyses. */
+export class InProcessScheduler implements Scheduler {
+  constructor(readonly queue: AnalysisQueue = new AnalysisQueue()) {}
+
+  async isDuplicate(deliveryId: string | undefined): Promise<boolean> {
+    return this.queue.isDuplicate(deliveryId);
+  }
+
+  async schedule({ target, delivery, log, analyseHere }: ScheduleRequest): Promise<Scheduled> {
+    const job = this.queue.enqueue({ installationId: target.installationId, pull: pullKey(target), headSha: target.headSha, updatedAt: target.updatedAt }, analyseHere);
+    job.then(
+      (result) => log.info({ delivery, pull: target.number, sha: target.headSha, result }, "analysis scheduled work finished"),
+      (e) => log.error({ delivery, err: (e as Error).message }, "analysis crashed"),
+    );
+    return "queued";
+  }
+
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  async close(): Promise<void> {
+    await this.queue.idle();
   }
 }
