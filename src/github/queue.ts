@@ -21,7 +21,8 @@ const DELIVERY_MEMORY = 5000;
 export class AnalysisQueue {
   private readonly deliveries = new Set<string>();
   private readonly chains = new Map<number, Promise<unknown>>();
-  private readonly newest = new Map<string, { sha: string; at: number }>();
+  /** per pull request: the latest `updated_at` seen and every head that carried it (GitHub's timestamps have whole seconds: two pushes can tie) */
+  private readonly newest = new Map<string, { shas: Set<string>; at: number }>();
   private readonly running = new Set<Promise<unknown>>();
 
   /** Remember a delivery id; true when it was seen before. */
@@ -36,13 +37,15 @@ export class AnalysisQueue {
   enqueue(key: JobKey, work: () => Promise<unknown>): Promise<JobResult> {
     if (key.updatedAt !== undefined) {
       const seen = this.newest.get(key.pull);
-      if (seen && seen.at > key.updatedAt && seen.sha !== key.headSha) return Promise.resolve("dropped");
-      this.newest.set(key.pull, { sha: key.headSha, at: key.updatedAt });
+      if (seen && seen.at > key.updatedAt && !seen.shas.has(key.headSha)) return Promise.resolve("dropped");
+      // a tie keeps both heads: the pipeline's head check before posting decides which one speaks
+      if (seen && seen.at === key.updatedAt) seen.shas.add(key.headSha);
+      else if (!seen || seen.at < key.updatedAt) this.newest.set(key.pull, { shas: new Set([key.headSha]), at: key.updatedAt });
     }
     const previous = this.chains.get(key.installationId) ?? Promise.resolve();
     const job = previous.then(async (): Promise<JobResult> => {
       const newest = this.newest.get(key.pull);
-      if (key.updatedAt !== undefined && newest && newest.sha !== key.headSha) return "dropped";
+      if (key.updatedAt !== undefined && newest && !newest.shas.has(key.headSha)) return "dropped";
       await work();
       return "ran";
     });
