@@ -547,7 +547,7 @@ describe("fingerprints", () => {
   // normalises to ""), or one flagged multi-line call at two indentation depths. Both comments
   // are posted with one marker (the load run counts them as duplicates), and a later finding with
   // that fingerprint is taken as "already posted" and never commented.
-  test.failing("two findings in one file never share a fingerprint", () => {
+  test("two findings in one file never share a fingerprint", () => {
     const bidi = "# \u202E first\nx = 1\n# \u202E second\n";
     const indented = [
       "import subprocess",

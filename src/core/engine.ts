@@ -6,7 +6,7 @@ import { parsePython, statementLines, lineText, textOf, type ParsedPython } from
 import { FileModel } from "./scope.js";
 import { matchRules, type RawMatch } from "./match.js";
 import { suppressedBy } from "./suppress.js";
-import { fingerprint } from "./fingerprint.js";
+import { fingerprint, normalizeSnippet } from "./fingerprint.js";
 import { buildFix, type HunkCheck } from "./fix.js";
 import { taintIndex } from "./taint.js";
 import type { Rule, RuleSet } from "./rules/load.js";
@@ -104,7 +104,8 @@ export function analyzeSource(path: string, source: string, opts: AnalyzeOptions
   const minRank = opts.minSeverity ? SEVERITY_RANK[opts.minSeverity] : 0;
   for (const m of matches) {
     const snippet = snippetFor(parsed, m);
-    const key = `${m.rule.id}\0${snippet}`;
+    // counted on the text the fingerprint hashes, so two findings never share one
+    const key = `${m.rule.id}\0${normalizeSnippet(snippet)}`;
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
 

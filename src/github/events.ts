@@ -22,7 +22,7 @@ export function installationOf(payload: unknown): number | null {
 }
 
 /** pull_request.* events. */
-export function targetFromPullRequest(payload: unknown, trigger: string): (PullTarget & { updatedAt?: number }) | null {
+export function targetFromPullRequest(payload: unknown, trigger: string): (PullTarget & { updatedAt?: number; before?: string }) | null {
   const p = obj(payload);
   const pr = obj(p?.pull_request);
   const repo = repoOf(payload);
@@ -41,6 +41,8 @@ export function targetFromPullRequest(payload: unknown, trigger: string): (PullT
     state: pr.state === "closed" ? "closed" : "open",
     trigger,
     ...(Number.isNaN(updatedAt) ? {} : { updatedAt }),
+    // a synchronize event names the head it replaced: that head is certainly older
+    ...(str(p?.before) && /^[0-9a-f]{40}$/.test(str(p?.before)!) ? { before: str(p?.before)! } : {}),
   };
 }
 

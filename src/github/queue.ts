@@ -12,6 +12,8 @@ export interface JobKey {
   headSha: string;
   /** when the pull request was last updated per the event (orders out-of-order deliveries); absent for re-runs */
   updatedAt?: number;
+  /** the head this push replaced (synchronize events): it is older whatever the timestamps say */
+  before?: string;
 }
 
 export type JobResult = "ran" | "dropped" | "duplicate";
@@ -23,6 +25,8 @@ export class AnalysisQueue {
   private readonly chains = new Map<number, Promise<unknown>>();
   /** per pull request: the latest `updated_at` seen and every head that carried it (GitHub's timestamps have whole seconds: two pushes can tie) */
   private readonly newest = new Map<string, { shas: Set<string>; at: number }>();
+  /** per pull request: heads a later push named as replaced (bounded: cleared with the pull's entry) */
+  private readonly replaced = new Map<string, Set<string>>();
   private readonly running = new Set<Promise<unknown>>();
 
   /** Remember a delivery id; true when it was seen before. */
@@ -35,6 +39,15 @@ export class AnalysisQueue {
   }
 
   enqueue(key: JobKey, work: () => Promise<unknown>): Promise<JobResult> {
+    const replaced = this.replaced.get(key.pull) ?? new Set<string>();
+    if (key.before) {
+      replaced.add(key.before);
+      replaced.delete(key.headSha); // a force-push back to an older head makes it current again
+      if (replaced.size > 100) replaced.delete(replaced.values().next().value!);
+      this.replaced.set(key.pull, replaced);
+      this.newest.get(key.pull)?.shas.delete(key.before);
+    }
+    if (replaced.has(key.headSha)) return Promise.resolve("dropped");
     if (key.updatedAt !== undefined) {
       const seen = this.newest.get(key.pull);
       if (seen && seen.at > key.updatedAt && !seen.shas.has(key.headSha)) return Promise.resolve("dropped");
@@ -46,6 +59,7 @@ export class AnalysisQueue {
     const job = previous.then(async (): Promise<JobResult> => {
       const newest = this.newest.get(key.pull);
       if (key.updatedAt !== undefined && newest && !newest.shas.has(key.headSha)) return "dropped";
+      if (this.replaced.get(key.pull)?.has(key.headSha)) return "dropped";
       await work();
       return "ran";
     });
@@ -86,7 +100,7 @@ export interface Scheduler {
 }
 
 export interface ScheduleRequest {
-  target: PullTarget & { updatedAt?: number };
+  target: PullTarget & { updatedAt?: number; before?: string };
   /** the X-GitHub-Delivery that asked for it */
   delivery: string;
   log: Logger;
@@ -108,7 +122,7 @@ export class InProcessScheduler implements Scheduler {
   }
 
   async schedule({ target, delivery, log, analyseHere }: ScheduleRequest): Promise<Scheduled> {
-    const job = this.queue.enqueue({ installationId: target.installationId, pull: pullKey(target), headSha: target.headSha, updatedAt: target.updatedAt }, analyseHere);
+    const job = this.queue.enqueue({ installationId: target.installationId, pull: pullKey(target), headSha: target.headSha, updatedAt: target.updatedAt, before: target.before }, analyseHere);
     job.then(
       (result) => log.info({ delivery, pull: target.number, sha: target.headSha, result }, "analysis scheduled work finished"),
       (e) => log.error({ delivery, err: (e as Error).message }, "analysis crashed"),
