@@ -7,7 +7,7 @@ import { FileModel } from "./scope.js";
 import { matchRules, type RawMatch } from "./match.js";
 import { suppressedBy } from "./suppress.js";
 import { fingerprint, normalizeSnippet } from "./fingerprint.js";
-import { buildFix, type HunkCheck } from "./fix.js";
+import { prepareFix, checkFix, isPendingFix, FixValidator, type HunkCheck, type PendingFix } from "./fix.js";
 import { taintIndex } from "./taint.js";
 import type { Rule, RuleSet } from "./rules/load.js";
 import { compareFindings, SEVERITY_RANK, type Finding, type Severity } from "./finding.js";
@@ -102,6 +102,9 @@ export function analyzeSource(path: string, source: string, opts: AnalyzeOptions
   const seen = new Map<string, number>();
   const mode = opts.mode ?? "added";
   const minRank = opts.minSeverity ? SEVERITY_RANK[opts.minSeverity] : 0;
+  // fixes are checked after every finding is built: checking edits the file's tree (see FixValidator)
+  const toCheck: { finding: Finding; prepared: PendingFix; slot: number }[] = [];
+  const withheld: (FileAnalysis["withheldFixes"][number] | null)[] = [];
   for (const m of matches) {
     const snippet = snippetFor(parsed, m);
     // counted on the text the fingerprint hashes, so two findings never share one
@@ -129,12 +132,16 @@ export function analyzeSource(path: string, source: string, opts: AnalyzeOptions
       continue;
     }
     let fix: Finding["fix"] = null;
+    let prepared: PendingFix | null = null;
     if (opts.fixes !== false) {
-      const outcome = buildFix({ parsed, model, match: m, before: matches, rules: opts.rules, inHunk: opts.changed?.inOneHunk, enabled: opts.enabled });
-      fix = outcome.fix;
-      if (outcome.withheld) result.withheldFixes.push({ rule: m.rule.id, line, reason: outcome.withheld });
+      const outcome = prepareFix({ parsed, model, match: m, before: matches, rules: opts.rules, inHunk: opts.changed?.inOneHunk, enabled: opts.enabled });
+      if (isPendingFix(outcome)) prepared = outcome;
+      else {
+        fix = outcome.fix;
+        if (outcome.withheld) withheld.push({ rule: m.rule.id, line, reason: outcome.withheld });
+      }
     }
-    result.findings.push({
+    const finding: Finding = {
       rule: m.rule.id,
       title: m.rule.title,
       category: m.rule.category,
@@ -154,8 +161,22 @@ export function analyzeSource(path: string, source: string, opts: AnalyzeOptions
       fingerprint: fingerprint(m.rule.id, path, snippet, occurrence),
       fix,
       ...(m.source ? { source: m.source } : {}),
-    });
+    };
+    result.findings.push(finding);
+    if (prepared) {
+      toCheck.push({ finding, prepared, slot: withheld.length });
+      withheld.push(null);
+    }
   }
+  if (toCheck.length) {
+    const validator = new FixValidator(parsed, matches, opts.rules, opts.changed?.inOneHunk, opts.enabled);
+    for (const { finding, prepared, slot } of toCheck) {
+      const outcome = checkFix(validator, prepared);
+      finding.fix = outcome.fix;
+      if (outcome.withheld) withheld[slot] = { rule: finding.rule, line: finding.line, reason: outcome.withheld };
+    }
+  }
+  for (const w of withheld) if (w) result.withheldFixes.push(w);
   result.findings.sort(compareFindings);
   return result;
 }

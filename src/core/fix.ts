@@ -6,7 +6,7 @@
  * changed lines, and the lines lie in one hunk of the diff.
  */
 import type { Edit, Fix, FixSafety } from "./finding.js";
-import { parsePython, computeLineStarts, statementLines, type ParsedPython } from "./python.js";
+import { parsePython, computeLineStarts, statementLines, type ParsedPython, type Tree } from "./python.js";
 import { FileModel } from "./scope.js";
 import { matchRules, type RawMatch } from "./match.js";
 import type { Rule, RuleSet } from "./rules/load.js";
@@ -78,20 +78,157 @@ export interface FixOutcome {
   withheld?: string;
 }
 
-function countByRule(matches: RawMatch[], from: number, to: number): Map<string, number> {
+/** Where a match sits, by line: what the validation counts. */
+interface MatchLines {
+  rule: string;
+  line: number;
+  statementStart: number;
+  statementEnd: number;
+}
+
+function matchLines(matches: RawMatch[]): MatchLines[] {
+  return matches.map((m) => {
+    const st = statementLines(m.node);
+    return { rule: m.rule.id, line: m.node.startPosition.row + 1, statementStart: st.start, statementEnd: st.end };
+  });
+}
+
+function countByRule(matches: MatchLines[], from: number, to: number): Map<string, number> {
   const out = new Map<string, number>();
   for (const m of matches) {
-    const line = m.node.startPosition.row + 1;
-    const st = statementLines(m.node);
-    if (st.end < from || Math.min(line, st.start) > to) continue;
-    out.set(m.rule.id, (out.get(m.rule.id) ?? 0) + 1);
+    if (m.statementEnd < from || Math.min(m.line, m.statementStart) > to) continue;
+    out.set(m.rule, (out.get(m.rule) ?? 0) + 1);
   }
   return out;
 }
 
 /**
- * Check a set of suggestions applied together (a fix and the import it needs).
- * Returns the reason it must be withheld, or null when it is right.
+ * Checks suggestions against one file. The fixed text is parsed incrementally from the tree of the
+ * text checked before (the file's own tree first): only what the edit touched is parsed again.
+ * That tree is edited in place, so a validator takes it over: nothing may read the file's
+ * nodes once `validate` has been called.
+ */
+export class FixValidator {
+  private readonly before: MatchLines[];
+  private tree: Tree;
+  /** line starts of the text the tree is of: the file with `applied` */
+  private lineStarts: number[];
+  private applied: Suggestion[] = [];
+
+  constructor(
+    private readonly parsed: ParsedPython,
+    before: RawMatch[],
+    private readonly rules: RuleSet,
+    private readonly inHunk?: HunkCheck,
+    private readonly enabled?: (rule: Rule) => boolean,
+  ) {
+    this.before = matchLines(before);
+    this.tree = parsed.tree;
+    this.lineStarts = parsed.lineStarts;
+  }
+
+  /** Check a set of suggestions applied together (a fix and the import it needs): the reason to withhold it, or null. */
+  validate(match: RawMatch, suggestions: Suggestion[]): string | null {
+    const { parsed, inHunk } = this;
+    const lines = parsed.lineStarts;
+    for (const s of suggestions) {
+      const original = parsed.source.slice(lines[s.startLine - 1], lineEnd(parsed.source, lines, s.endLine));
+      if (original === s.replacement) return "the fix changes nothing";
+      if (inHunk && !inHunk(s.startLine, s.endLine)) return "the lines to change are not all inside one hunk of the diff";
+    }
+    // apply bottom-up so earlier line numbers stay valid
+    let text = parsed.source;
+    let shift = 0;
+    const ordered = [...suggestions].sort((a, b) => b.startLine - a.startLine);
+    for (const s of ordered) text = applySuggestion(text, s, computeLineStarts(text));
+    const after = this.reparse(text, suggestions);
+    if (after.partial) return "the fixed code would not parse";
+    const main = suggestions[0];
+    for (const s of suggestions) if (s !== main && s.startLine < main.startLine) shift += lineCount(s.replacement) - (s.endLine - s.startLine + 1);
+    const newStart = main.startLine + shift;
+    const newEnd = newStart + lineCount(main.replacement) - 1;
+    // the same rules as the analysis: a disabled rule must not veto a fix
+    const afterMatches = matchLines(matchRules(new FileModel(after), this.rules, this.enabled).matches);
+    const was = countByRule(this.before, main.startLine, main.endLine);
+    const now = countByRule(afterMatches, newStart, newEnd);
+    if ((now.get(match.rule.id) ?? 0) >= (was.get(match.rule.id) ?? 0)) return "the finding is still there after the fix";
+    for (const [rule, n] of now) {
+      if (rule !== match.rule.id && n > (was.get(rule) ?? 0)) return `the fix would raise another finding (${rule})`;
+    }
+    return null;
+  }
+
+  /**
+   * Parse `text` (the file with `next` applied), reusing the tree of the text parsed last (the file
+   * with `this.applied`): the tree is told about each run of lines either set of suggestions touched.
+   */
+  private reparse(text: string, next: Suggestion[]): ParsedPython {
+    const { source, lineStarts } = this.parsed;
+    const newLineStarts = computeLineStarts(text);
+    const from = (line: number) => lineStarts[line - 1];
+    const to = (line: number) => lineEnd(source, lineStarts, line);
+    const delta = (s: Suggestion) => s.replacement.length - (to(s.endLine) - from(s.startLine));
+    // runs of original lines that differ between the two texts, bottom-up
+    const touched = [...this.applied, ...next].sort((a, b) => a.startLine - b.startLine);
+    const runs: { first: number; last: number }[] = [];
+    for (const s of touched) {
+      const run = runs[runs.length - 1];
+      if (run && s.startLine <= run.last) run.last = Math.max(run.last, s.endLine);
+      else runs.push({ first: s.startLine, last: s.endLine });
+    }
+    for (let r = runs.length - 1; r >= 0; r--) {
+      const { first, last } = runs[r];
+      let oldShift = 0;
+      let oldGrowth = 0;
+      for (const s of this.applied) {
+        if (s.endLine < first) oldShift += delta(s);
+        else if (s.startLine <= last) oldGrowth += delta(s);
+      }
+      let newShift = 0;
+      let newGrowth = 0;
+      for (const s of next) {
+        if (s.endLine < first) newShift += delta(s);
+        else if (s.startLine <= last) newGrowth += delta(s);
+      }
+      const span = to(last) - from(first);
+      const start = from(first) + oldShift;
+      const inserted = text.slice(from(first) + newShift, from(first) + newShift + span + newGrowth);
+      const startPosition = pointAt(this.lineStarts, start);
+      this.tree.edit({
+        startIndex: start,
+        oldEndIndex: start + span + oldGrowth,
+        newEndIndex: start + inserted.length,
+        startPosition,
+        oldEndPosition: pointAt(this.lineStarts, start + span + oldGrowth),
+        newEndPosition: pointAfter(startPosition, inserted),
+      });
+    }
+    const after = parsePython(text, this.tree, newLineStarts);
+    this.tree = after.tree;
+    this.lineStarts = newLineStarts;
+    this.applied = next;
+    return after;
+  }
+}
+
+/** Where a point ends up after `text` is inserted at it. */
+function pointAfter(at: { row: number; column: number }, text: string): { row: number; column: number } {
+  const lastBreak = text.lastIndexOf("\n");
+  if (lastBreak < 0) return { row: at.row, column: at.column + text.length };
+  let rows = 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) rows++;
+  return { row: at.row + rows, column: text.length - lastBreak - 1 };
+}
+
+/** Row and column (0-based, in UTF-16 code units) of string index `i`. */
+function pointAt(lineStarts: number[], i: number): { row: number; column: number } {
+  const row = lineOf(lineStarts, i) - 1;
+  return { row, column: i - lineStarts[row] };
+}
+
+/**
+ * Check a set of suggestions applied together (a fix and the import it needs), parsing the fixed
+ * text from scratch. Returns the reason it must be withheld, or null when it is right.
  */
 export function validateSuggestions(
   parsed: ParsedPython,
@@ -102,32 +239,9 @@ export function validateSuggestions(
   inHunk?: HunkCheck,
   enabled?: (rule: Rule) => boolean,
 ): string | null {
-  const lines = parsed.lineStarts;
-  for (const s of suggestions) {
-    const original = parsed.source.slice(lines[s.startLine - 1], lineEnd(parsed.source, lines, s.endLine));
-    if (original === s.replacement) return "the fix changes nothing";
-    if (inHunk && !inHunk(s.startLine, s.endLine)) return "the lines to change are not all inside one hunk of the diff";
-  }
-  // apply bottom-up so earlier line numbers stay valid
-  let text = parsed.source;
-  let shift = 0;
-  const ordered = [...suggestions].sort((a, b) => b.startLine - a.startLine);
-  for (const s of ordered) text = applySuggestion(text, s, computeLineStarts(text));
-  const after = parsePython(text);
-  if (after.partial) return "the fixed code would not parse";
-  const main = suggestions[0];
-  for (const s of suggestions) if (s !== main && s.startLine < main.startLine) shift += lineCount(s.replacement) - (s.endLine - s.startLine + 1);
-  const newStart = main.startLine + shift;
-  const newEnd = newStart + lineCount(main.replacement) - 1;
-  // the same rules as the analysis: a disabled rule must not veto a fix
-  const afterMatches = matchRules(new FileModel(after), rules, enabled).matches;
-  const was = countByRule(before, main.startLine, main.endLine);
-  const now = countByRule(afterMatches, newStart, newEnd);
-  if ((now.get(match.rule.id) ?? 0) >= (was.get(match.rule.id) ?? 0)) return "the finding is still there after the fix";
-  for (const [rule, n] of now) {
-    if (rule !== match.rule.id && n > (was.get(rule) ?? 0)) return `the fix would raise another finding (${rule})`;
-  }
-  return null;
+  // a fresh tree of the same text, so the caller's tree is left as it is
+  const own = parsePython(parsed.source);
+  return new FixValidator({ ...parsed, tree: own.tree }, before, rules, inHunk, enabled).validate(match, suggestions);
 }
 
 function lineCount(text: string): number {
@@ -200,9 +314,23 @@ export interface FixRequest {
   enabled?: (rule: Rule) => boolean;
 }
 
-/** Build, place and validate the fix for one finding. */
-export function buildFix(req: FixRequest): FixOutcome {
-  const { parsed, model, match, rules, inHunk } = req;
+/** A fix built and placed, waiting for its suggestions to be checked. */
+export interface PendingFix {
+  pending: true;
+  match: RawMatch;
+  suggestions: Suggestion[];
+  /** the fix to offer when the suggestions are right */
+  fix: Fix;
+  /** the outcome when they are not (with the reason filled in) */
+  explain: (reason: string) => FixOutcome;
+}
+
+/**
+ * Build and place the fix for one finding: the outcome when it is already decided, else the
+ * suggestions left to check (`checkFix`). Everything that reads the file's nodes happens here.
+ */
+export function prepareFix(req: FixRequest): FixOutcome | PendingFix {
+  const { parsed, model, match, inHunk } = req;
   const spec = match.rule.fix;
   if (!spec) return { fix: null };
   const st = statementLines(match.node);
@@ -247,13 +375,29 @@ export function buildFix(req: FixRequest): FixOutcome {
       return explain(spec.example, "the lines hold a hard-coded secret, which a suggestion would repeat");
     }
   }
-  const reason = validateSuggestions(parsed, req.before, match, placed.suggestions, rules, inHunk, req.enabled);
-  if (reason) return explain(spec.example, reason);
 
   const [main, companion] = placed.suggestions;
   const fix: Fix = { safety, startLine: main.startLine, endLine: main.endLine, replacement: main.replacement };
   const caveat = proposal.caveat ?? spec.caveat;
   if (safety === "review" && caveat) fix.caveat = caveat;
   if (companion && placed.note) fix.companion = { ...companion, note: placed.note };
-  return { fix };
+  return { pending: true, match, suggestions: placed.suggestions, fix, explain: (reason) => explain(spec.example, reason) };
+}
+
+/** The outcome of a prepared fix once its suggestions are checked. */
+export function checkFix(validator: FixValidator, p: PendingFix): FixOutcome {
+  const reason = validator.validate(p.match, p.suggestions);
+  return reason ? p.explain(reason) : { fix: p.fix };
+}
+
+export function isPendingFix(o: FixOutcome | PendingFix): o is PendingFix {
+  return "pending" in o;
+}
+
+/** Build, place and validate the fix for one finding (leaves the file's tree as it is). */
+export function buildFix(req: FixRequest): FixOutcome {
+  const prepared = prepareFix(req);
+  if (!isPendingFix(prepared)) return prepared;
+  const own = parsePython(req.parsed.source);
+  return checkFix(new FixValidator({ ...req.parsed, tree: own.tree }, req.before, req.rules, req.inHunk, req.enabled), prepared);
 }

@@ -126,21 +126,19 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
   const isOn = enabled ?? (() => true);
 
   // 1. call patterns: one pass over call sites
-  const resolved = new Map<CallSite, string[]>();
   for (const call of model.calls) {
     let candidates = rules.callIndex.get(call.lastName);
-    if (call.fn.type === "identifier") {
+    if (call.fnType === "identifier") {
       const imported = model.importedLastNames.get(call.lastName);
       const more = imported ? rules.callIndex.get(imported) : undefined;
       if (more) candidates = candidates ? [...candidates, ...more] : more;
     }
     if (!candidates) continue;
-    let names = resolved.get(call);
-    if (!names) resolved.set(call, (names = model.resolve(call.fn, call.scope)));
+    const names = model.calleeNames(call);
     if (!names.length) continue;
     for (const { rule, pattern } of candidates) {
       if (!isOn(rule)) continue;
-      const callee = pattern.calls.find((c) => names!.includes(c));
+      const callee = pattern.calls.find((c) => names.includes(c));
       if (!callee) continue;
       try {
         if (!patternMatches(model, call, pattern)) continue;

@@ -1,4 +1,6 @@
 /** tree-sitter parsing of Python. Tolerates syntax errors: the parts that parse are still analysed. */
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import Parser from "tree-sitter";
 import PythonLanguage from "tree-sitter-python";
 
@@ -34,10 +36,14 @@ export function computeLineStarts(source: string): number[] {
   return starts;
 }
 
-export function parsePython(source: string): ParsedPython {
+/**
+ * Parse `source`. With `oldTree` (already edited to match `source`, see `Tree.edit`), tree-sitter
+ * parses again only what the edits touched.
+ */
+export function parsePython(source: string, oldTree?: Tree, lineStarts?: number[]): ParsedPython {
   // tree-sitter's node binding reads the string in chunks; a generous buffer avoids re-reads on big files
-  const tree = parser().parse(source, undefined, { bufferSize: Math.max(32 * 1024, source.length + 1) });
-  return { source, tree, partial: tree.rootNode.hasError, lineStarts: computeLineStarts(source) };
+  const tree = parser().parse(source, oldTree, { bufferSize: Math.max(32 * 1024, source.length + 1) });
+  return { source, tree, partial: tree.rootNode.hasError, lineStarts: lineStarts ?? computeLineStarts(source) };
 }
 
 export function compileQuery(source: string): Parser.Query {
@@ -45,7 +51,151 @@ export function compileQuery(source: string): Parser.Query {
 }
 
 export function textOf(src: string, n: Node): string {
-  return src.slice(n.startIndex, n.endIndex);
+  return src.slice(startOf(n), n.endIndex);
+}
+
+/**
+ * A node's start index without a call into the native binding: node-tree-sitter keeps the node's
+ * start byte (of the UTF-16 text) in the node object itself. Checked once against the binding's own
+ * `startIndex`; if a future binding lays nodes out differently, the getter is used instead.
+ */
+export function startOf(n: Node): number {
+  return fastStart ? (n as unknown as Record<number, number>)[2] / 2 : n.startIndex;
+}
+
+const fastStart = ((): boolean => {
+  try {
+    const p = new Parser();
+    p.setLanguage(PYTHON);
+    const text = "# \u00e9\ud83d\ude00\nx = f(\"\u00e9\", y.z)\nclass A:\n  def g(self): return [a for a in b]\n";
+    const tree = p.parse(text);
+    let checked = 0;
+    for (const n of tree.rootNode.descendantsOfType(["identifier", "call", "string", "assignment", "class_definition", "function_definition"])) {
+      const raw = (n as unknown as Record<number, unknown>)[2];
+      if (typeof raw !== "number" || raw / 2 !== n.startIndex) return false;
+      checked++;
+    }
+    return checked > 10;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Nodes of some types, in document order, found in one native walk of the tree — without a
+ * JavaScript object per node. node-tree-sitter makes every node it hands out a JS object with a weak
+ * reference and a finaliser (about as costly as parsing the node); a file model needs the type and
+ * the start of every call and assignment, but the node itself only for the few a rule looks at.
+ */
+export interface NodeRecords {
+  readonly length: number;
+  /** the type of record i; may be "" for an anonymous node (the `lambda` keyword) */
+  type(i: number): string;
+  /** string index where record i starts */
+  start(i: number): number;
+  /** the node itself (made once, on first use) */
+  node(i: number): Node;
+}
+
+/** What node-tree-sitter keeps to itself: the native methods and the buffer nodes travel through. */
+interface NativeBinding {
+  NodeMethods: { descendantsOfType(tree: Tree, types: string[], start?: unknown, end?: unknown): (number | Node)[] };
+  nodeTransferArray: Uint32Array;
+  getNodeTypeNamesById(language: unknown): (string | null)[];
+}
+interface LanguageClasses {
+  nodeSubclasses?: (new (tree: Tree) => Node)[];
+}
+const NODE_FIELDS = 6;
+
+const nativeBinding = ((): NativeBinding | null => {
+  try {
+    const require = createRequire(import.meta.url);
+    const dir = dirname(require.resolve("tree-sitter/package.json"));
+    const load = createRequire(`${dir}/index.js`)("node-gyp-build") as (dir: string) => NativeBinding;
+    const b = load(dir);
+    return typeof b?.NodeMethods?.descendantsOfType === "function" && b.nodeTransferArray instanceof Uint32Array && typeof b.getNodeTypeNamesById === "function" ? b : null;
+  } catch {
+    return null;
+  }
+})();
+let typeNames: (string | null)[] | null = null;
+
+function rawDescendants(root: Node, types: string[]): NodeRecords {
+  const b = nativeBinding!;
+  const tree = root.tree;
+  const rootFields = root as unknown as Record<number, number>;
+  for (let i = 0; i < NODE_FIELDS; i++) b.nodeTransferArray[i] = rootFields[i];
+  const found = b.NodeMethods.descendantsOfType(tree, types, undefined, undefined);
+  // nodes the tree already gave out come back as objects; the others as a type id, their fields in the buffer
+  let fresh = 0;
+  for (const f of found) if (typeof f === "number") fresh++;
+  const fields = b.nodeTransferArray.slice(0, fresh * NODE_FIELDS);
+  const offset = new Int32Array(found.length);
+  for (let i = 0, k = 0; i < found.length; i++) offset[i] = typeof found[i] === "number" ? NODE_FIELDS * k++ : -1;
+  const names = (typeNames ??= b.getNodeTypeNamesById(PYTHON));
+  const classes = (PYTHON as unknown as LanguageClasses).nodeSubclasses!;
+  const made: (Node | undefined)[] = new Array(found.length);
+  const cache = tree as unknown as { _cacheNode(n: Node): void };
+  return {
+    length: found.length,
+    type(i) {
+      const f = found[i];
+      return typeof f === "number" ? names[f] ?? "" : f.type;
+    },
+    start(i) {
+      const f = found[i];
+      return typeof f === "number" ? fields[offset[i] + 2] / 2 : startOf(f);
+    },
+    node(i) {
+      const f = found[i];
+      if (typeof f !== "number") return f;
+      let n = made[i];
+      if (!n) {
+        // what node-tree-sitter's own unmarshalling does
+        const NodeClass = classes[f] ?? (Parser as unknown as { SyntaxNode: new (tree: Tree) => Node }).SyntaxNode;
+        n = new NodeClass(tree) as Node;
+        const raw = n as unknown as Record<number, number>;
+        for (let j = 0; j < NODE_FIELDS; j++) raw[j] = fields[offset[i] + j];
+        cache._cacheNode(n);
+        made[i] = n;
+      }
+      return n;
+    },
+  };
+}
+
+function publicDescendants(root: Node, types: string[]): NodeRecords {
+  const nodes = root.descendantsOfType(types);
+  return { length: nodes.length, type: (i) => nodes[i].type, start: (i) => startOf(nodes[i]), node: (i) => nodes[i] };
+}
+
+/** The raw walk gives exactly what the public one does (checked once on a sample), else the public one is used. */
+const rawWalkWorks = ((): boolean => {
+  if (!nativeBinding || !fastStart) return false;
+  try {
+    const p = new Parser();
+    p.setLanguage(PYTHON);
+    const text = "import os\n# \u00e9\ud83d\ude00\nx = f(\"\u00e9\", y.z)(1)\nclass A:\n  def g(self): return [a(b) for a in b], lambda: 0\n";
+    const types = ["call", "assignment", "lambda", "import_statement", "function_definition", "class_definition", "identifier"];
+    const tree = p.parse(text);
+    const raw = rawDescendants(tree.rootNode, types);
+    const made: Node[] = [];
+    for (let i = 0; i < raw.length; i++) {
+      const n = raw.node(i);
+      if (raw.type(i) !== (n.isNamed ? n.type : "") || raw.start(i) !== n.startIndex) return false;
+      made.push(n);
+    }
+    const pub = tree.rootNode.descendantsOfType(types);
+    // the public walk hands back the very objects the raw walk made: they are in the tree's cache
+    return pub.length === made.length && made.length > 20 && pub.every((n, i) => n === made[i]);
+  } catch {
+    return false;
+  }
+})();
+
+export function descendantsOfTypes(root: Node, types: string[]): NodeRecords {
+  return rawWalkWorks ? rawDescendants(root, types) : publicDescendants(root, types);
 }
 
 /** Text of line `line` (1-based), without its line break. */

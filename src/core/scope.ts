@@ -3,8 +3,7 @@
  * and call sites; resolution then turns `p.loads` into `pickle.loads` when `import pickle as p`
  * is in scope, and into nothing when `p` was rebound locally (`yaml = YAML()`, a parameter, `self`).
  */
-import type Parser from "tree-sitter";
-import { compileQuery, type Node, type ParsedPython } from "./python.js";
+import { descendantsOfTypes, startOf, type Node, type NodeRecords, type ParsedPython } from "./python.js";
 
 export type ValueKind =
   | "constant" // a string whose value is known: a literal, literals joined, or a name bound once to one
@@ -56,6 +55,8 @@ export interface CallSite {
   scope: Scope;
   /** last dotted segment of the callee as written (`p.loads` → loads); a cheap pre-filter */
   lastName: string;
+  /** the callee node's type (`identifier`, `attribute`, …), known without fetching the node */
+  fnType: string;
 }
 
 export interface ImportRecord {
@@ -67,23 +68,107 @@ export interface ImportRecord {
   scope: Scope;
 }
 
-const MODEL_QUERY = `
-(import_statement) @import
-(import_from_statement) @import_from
-(function_definition) @function
-(lambda) @lambda
-(class_definition) @class
-(assignment) @assign
-(augmented_assignment left: (identifier) @augmented)
-(for_statement left: (_) @target)
-(for_in_clause left: (_) @target)
-(as_pattern alias: (as_pattern_target) @alias)
-(named_expression name: (identifier) @target)
-(global_statement) @global
-(call) @call
-`;
+/**
+ * The node types the model is built from, in one native walk of the tree (`descendantsOfType`
+ * visits every node in C and hands back only these, in document order). The rank is the order
+ * the former query listed them in: findings and bindings keep that order for nodes that start
+ * at the same place (`f().x = 1`: the assignment before the call).
+ */
+const MODEL_NODE_TYPES = [
+  "import_statement", "import_from_statement", "function_definition", "lambda", "class_definition", "assignment",
+  "augmented_assignment", "for_statement", "for_in_clause", "as_pattern", "named_expression", "call",
+];
+const enum Rank { Import = 0, ImportFrom = 1, Function = 2, Lambda = 3, Class = 4, Assign = 5, Augmented = 6, ForTarget = 7, ForInTarget = 8, Alias = 9, NamedTarget = 10, Call = 12 }
+const RANK: Record<string, Rank> = {
+  import_statement: Rank.Import, import_from_statement: Rank.ImportFrom, function_definition: Rank.Function, lambda: Rank.Lambda,
+  class_definition: Rank.Class, assignment: Rank.Assign, augmented_assignment: Rank.Augmented, for_statement: Rank.ForTarget,
+  for_in_clause: Rank.ForInTarget, as_pattern: Rank.Alias, named_expression: Rank.NamedTarget, call: Rank.Call,
+};
 
-let modelQuery: Parser.Query | null = null;
+/** What binds names in a scope, in document order; turned into bindings when the scope is first looked into. */
+type BindingEvent =
+  | { kind: "target" | "augmented" | "alias" | "define" | "params"; node: Node }
+  | { kind: "assign"; site: { node: Node } }
+  | { kind: "import"; names: { local: string; binding: Binding }[] };
+
+/** A callee written as a plain dotted name right before its `(`: `f(`, `os.path.join (`. */
+const DOTTED_CALLEE = /[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?=[ \t]*\()/y;
+
+class ModelScope implements Scope {
+  readonly stars: string[] = [];
+  /** binding events not yet turned into bindings (null once they are) */
+  events: BindingEvent[] | null = [];
+  private table: Map<string, Binding[]> | null = null;
+
+  constructor(
+    private readonly model: FileModel,
+    readonly kind: Scope["kind"],
+    readonly start: number,
+    readonly end: number,
+    readonly parent: Scope | null,
+    readonly node: Node | null,
+  ) {}
+
+  get bindings(): Map<string, Binding[]> {
+    if (!this.table) {
+      this.table = new Map();
+      this.model.bindEvents(this);
+    }
+    return this.table;
+  }
+}
+
+/**
+ * A call site. The call's node, its callee and its argument list are made only when a rule asks:
+ * most calls are ruled out by their last name, read from the text.
+ */
+class Call implements CallSite {
+  private fnNode: Node | undefined;
+  private argsNode: Node | null | undefined;
+
+  constructor(
+    private readonly records: NodeRecords,
+    private readonly index: number,
+    /** string index where the call starts */
+    readonly start: number,
+    readonly scope: Scope,
+    readonly lastName: string,
+    readonly fnType: string,
+    /** `a.b.c` for a callee written as a plain dotted name, else null */
+    readonly dotted: string | null,
+    fn?: Node,
+    args?: Node | null,
+  ) {
+    this.fnNode = fn;
+    this.argsNode = args;
+  }
+
+  get node(): Node {
+    return this.records.node(this.index);
+  }
+
+  get fn(): Node {
+    return (this.fnNode ??= this.node.childForFieldName("function")!);
+  }
+
+  get args(): Node | null {
+    if (this.argsNode === undefined) this.argsNode = this.node.childForFieldName("arguments");
+    return this.argsNode;
+  }
+}
+
+/** An assignment; its node is made when a rule or a lookup needs it. */
+class Assignment {
+  constructor(
+    private readonly records: NodeRecords,
+    private readonly index: number,
+    readonly scope: Scope,
+  ) {}
+
+  get node(): Node {
+    return this.records.node(this.index);
+  }
+}
 
 /** Python's builtin functions (exception classes and constants left out): an unbound name resolves only to these. */
 export const BUILTINS = new Set(
@@ -103,17 +188,33 @@ export class FileModel {
   readonly functions: { node: Node; scope: Scope }[] = [];
   /** local names that import something under another name (`from os import system as run`: run → system) */
   readonly importedLastNames = new Map<string, string>();
+  private readonly calleeCache = new Map<CallSite, string[]>();
 
   constructor(readonly parsed: ParsedPython) {
     const root = parsed.tree.rootNode;
-    this.module = newScope("module", root.startIndex, Math.max(root.endIndex, parsed.source.length), null, null);
+    this.module = new ModelScope(this, "module", startOf(root), Math.max(root.endIndex, parsed.source.length), null, null);
     this.scopes.push(this.module);
     this.collect();
   }
 
   /** The callee's last name as imported: `from os import chmod as set_mode; set_mode(...)` → "chmod". */
   calleeLastName(call: CallSite): string {
-    return call.fn.type === "identifier" ? this.importedLastNames.get(call.lastName) ?? call.lastName : call.lastName;
+    return call.fnType === "identifier" ? this.importedLastNames.get(call.lastName) ?? call.lastName : call.lastName;
+  }
+
+  /**
+   * `resolve(call.fn, call.scope)`, computed once per call site for every rule that asks. A callee
+   * written as a dotted name is resolved from its text, without fetching its nodes.
+   * The array is shared: callers must not change it.
+   */
+  calleeNames(call: CallSite): string[] {
+    let names = this.calleeCache.get(call);
+    if (!names) {
+      const dotted = call instanceof Call ? call.dotted : null;
+      names = dotted !== null ? this.resolveDotted(dotted, (call as Call).start, call.scope) : this.resolve(call.fn, call.scope);
+      this.calleeCache.set(call, names);
+    }
+    return names;
   }
 
   get source(): string {
@@ -121,66 +222,149 @@ export class FileModel {
   }
 
   text(n: Node): string {
-    return this.parsed.source.slice(n.startIndex, n.endIndex);
+    return this.parsed.source.slice(startOf(n), n.endIndex);
   }
 
   private collect(): void {
-    modelQuery ??= compileQuery(MODEL_QUERY);
-    const captures = modelQuery.captures(this.parsed.tree.rootNode);
+    const src = this.parsed.source;
+    const partial = this.parsed.partial;
+    const records = descendantsOfTypes(this.parsed.tree.rootNode, MODEL_NODE_TYPES);
     const stack: Scope[] = [this.module];
     const current = (at: number): Scope => {
       while (stack.length > 1 && at >= stack[stack.length - 1].end) stack.pop();
       return stack[stack.length - 1];
     };
-    for (const { name, node } of captures) {
-      const scope = current(node.startIndex);
-      switch (name) {
-        case "call": {
-          const fn = node.childForFieldName("function");
-          if (!fn) break;
-          const args = node.childForFieldName("arguments");
-          this.calls.push({ node, fn, args, scope, lastName: lastSegment(fn, this.parsed.source) });
+    // `with x() as y`: the alias comes after the nodes of `x()`; it waits for its place in document order
+    const waiting: { node: Node; start: number }[] = [];
+    const release = (start: number, rank: Rank) => {
+      while (waiting.length && (waiting[0].start < start || (waiting[0].start === start && Rank.Alias < rank))) {
+        const w = waiting.shift()!;
+        eventIn(current(w.start), { kind: "alias", node: w.node });
+      }
+    };
+    for (let i = 0; i < records.length; i++) {
+      const rank = RANK[records.type(i)];
+      let start = records.start(i);
+      switch (rank) {
+        case Rank.Call: {
+          release(start, rank);
+          const scope = current(start);
+          // the callee of a call nested at the same place (`f(a)(b)`, `a.b(c).d(e)`) is not a plain name
+          const nested = i + 1 < records.length && records.start(i + 1) === start;
+          DOTTED_CALLEE.lastIndex = start;
+          const m = !partial && !nested ? DOTTED_CALLEE.exec(src) : null;
+          if (m) {
+            const dotted = m[0];
+            const dot = dotted.lastIndexOf(".");
+            this.calls.push(new Call(records, i, start, scope, dot < 0 ? dotted : dotted.slice(dot + 1), dot < 0 ? "identifier" : "attribute", dotted));
+          } else {
+            const node = records.node(i);
+            const fn = node.childForFieldName("function");
+            if (!fn) break;
+            const args = node.childForFieldName("arguments");
+            this.calls.push(new Call(records, i, start, scope, lastSegment(fn, src), fn.type, null, fn, args));
+          }
           break;
         }
+        case Rank.Assign: {
+          release(start, rank);
+          const site = new Assignment(records, i, current(start));
+          this.assignments.push(site);
+          eventIn(site.scope, { kind: "assign", site });
+          break;
+        }
+        case Rank.Augmented: {
+          const left = records.node(i).childForFieldName("left");
+          if (left?.type !== "identifier") break;
+          start = startOf(left);
+          release(start, rank);
+          eventIn(current(start), { kind: "augmented", node: left });
+          break;
+        }
+        case Rank.ForTarget:
+        case Rank.ForInTarget:
+        case Rank.NamedTarget: {
+          const target = records.node(i).childForFieldName(rank === Rank.NamedTarget ? "name" : "left");
+          if (!target || !target.isNamed || (rank === Rank.NamedTarget && target.type !== "identifier")) break;
+          start = startOf(target);
+          release(start, rank);
+          eventIn(current(start), { kind: "target", node: target });
+          break;
+        }
+        case Rank.Alias: {
+          const alias = records.node(i).childForFieldName("alias");
+          if (alias?.type !== "as_pattern_target") break;
+          const at = startOf(alias);
+          let k = waiting.length;
+          while (k > 0 && waiting[k - 1].start > at) k--;
+          waiting.splice(k, 0, { node: alias, start: at });
+          break;
+        }
+        case Rank.Import:
+        case Rank.ImportFrom:
+          release(start, rank);
+          this.bindImport(records.node(i), current(start), rank === Rank.ImportFrom);
+          break;
+        case Rank.Function:
+        case Rank.Class:
+        case Rank.Lambda: {
+          const node = records.node(i);
+          // "lambda" is also the keyword's node type
+          if (rank === Rank.Lambda && !node.isNamed) break;
+          release(start, rank);
+          const scope = current(start);
+          if (rank !== Rank.Lambda) eventIn(scope, { kind: "define", node });
+          const inner = new ModelScope(this, rank === Rank.Function ? "function" : rank === Rank.Class ? "class" : "lambda", start, node.endIndex, scope, node);
+          this.scopes.push(inner);
+          stack.push(inner);
+          if (rank === Rank.Function) this.functions.push({ node, scope: inner });
+          if (rank !== Rank.Class) eventIn(inner, { kind: "params", node });
+          break;
+        }
+      }
+    }
+    release(Number.MAX_SAFE_INTEGER, Rank.Call);
+  }
+
+  /** Turn a scope's binding events into its bindings (the first time the scope is looked into). */
+  bindEvents(scope: ModelScope): void {
+    const events = scope.events ?? [];
+    scope.events = null;
+    for (const e of events) {
+      switch (e.kind) {
         case "assign": {
-          this.assignments.push({ node, scope });
+          const node = e.site.node;
           const left = node.childForFieldName("left");
           const right = node.childForFieldName("right");
           if (left) this.bindTargets(left, scope, node.endIndex, left.type === "identifier" ? right ?? undefined : undefined);
           break;
         }
         case "target":
-          this.bindTargets(node, scope, node.startIndex);
+          this.bindTargets(e.node, scope, startOf(e.node));
           break;
         case "augmented":
           // `x += y` rebinds x: it is no longer the constant it started as
-          bind(scope, this.text(node), { kind: "local", at: node.parent?.endIndex ?? node.endIndex, augmented: true });
+          bind(scope, this.text(e.node), { kind: "local", at: e.node.parent?.endIndex ?? e.node.endIndex, augmented: true });
           break;
         case "alias": {
-          const pattern = node.parent;
+          const pattern = e.node.parent;
           const value = pattern?.parent?.type === "with_item" ? pattern.namedChild(0) ?? undefined : undefined;
-          const target = node.namedChild(0);
-          if (target) this.bindTargets(target, scope, node.endIndex, target.type === "identifier" ? value : undefined);
+          const target = e.node.namedChild(0);
+          if (target) this.bindTargets(target, scope, e.node.endIndex, target.type === "identifier" ? value : undefined);
+          break;
+        }
+        case "define": {
+          const nameNode = e.node.childForFieldName("name");
+          if (nameNode) bind(scope, this.text(nameNode), { kind: e.node.type === "class_definition" ? "class" : "function", at: startOf(e.node) });
+          break;
+        }
+        case "params": {
+          const params = e.node.childForFieldName("parameters");
+          if (params) this.bindParameters(params, scope);
           break;
         }
         case "import":
-        case "import_from":
-          this.bindImport(node, scope, name === "import_from");
-          break;
-        case "function":
-        case "class":
-        case "lambda": {
-          const nameNode = node.childForFieldName("name");
-          if (nameNode) bind(scope, this.text(nameNode), { kind: name === "class" ? "class" : "function", at: node.startIndex });
-          const inner = newScope(name === "function" ? "function" : name === "class" ? "class" : "lambda", node.startIndex, node.endIndex, scope, node);
-          this.scopes.push(inner);
-          stack.push(inner);
-          if (name === "function") this.functions.push({ node, scope: inner });
-          const params = node.childForFieldName("parameters");
-          if (params) this.bindParameters(params, inner);
-          break;
-        }
-        case "global":
+          for (const { local, binding } of e.names) bind(scope, local, binding);
           break;
       }
     }
@@ -211,7 +395,9 @@ export class FileModel {
 
   private bindImport(node: Node, scope: Scope, from: boolean): void {
     const before = this.imports.length;
-    this.bindImportNames(node, scope, from);
+    const names: { local: string; binding: Binding }[] = [];
+    this.bindImportNames(node, scope, from, names);
+    if (names.length) eventIn(scope, { kind: "import", names });
     for (let i = before; i < this.imports.length; i++) {
       const { local, qualified } = this.imports[i];
       const last = qualified.slice(qualified.lastIndexOf(".") + 1);
@@ -219,22 +405,23 @@ export class FileModel {
     }
   }
 
-  private bindImportNames(node: Node, scope: Scope, from: boolean): void {
+  private bindImportNames(node: Node, scope: Scope, from: boolean, names: { local: string; binding: Binding }[]): void {
     const src = this.parsed.source;
+    const bindImported = (local: string, qualified: string) => names.push({ local, binding: { kind: "import", at: node.endIndex, qualified } });
     if (!from) {
       for (const item of node.namedChildren) {
         if (item.type === "dotted_name") {
           const full = this.text(item);
           const first = full.split(".")[0];
           // `import a.b.c` binds `a`, which refers to the package a
-          bind(scope, first, { kind: "import", at: node.endIndex, qualified: first });
+          bindImported(first, first);
           this.imports.push({ local: first, qualified: full, node, scope });
         } else if (item.type === "aliased_import") {
           const nm = item.childForFieldName("name");
           const alias = item.childForFieldName("alias");
           if (nm && alias) {
-            const q = src.slice(nm.startIndex, nm.endIndex);
-            bind(scope, this.text(alias), { kind: "import", at: node.endIndex, qualified: q });
+            const q = src.slice(startOf(nm), nm.endIndex);
+            bindImported(this.text(alias), q);
             this.imports.push({ local: this.text(alias), qualified: q, node, scope });
           }
         }
@@ -261,7 +448,7 @@ export class FileModel {
       const local = alias ? this.text(alias) : name;
       // a relative import refers to project code, never to a library a rule knows
       const q = mod ? `${mod}.${name}` : `.${name}`;
-      bind(scope, local, { kind: "import", at: node.endIndex, qualified: q });
+      bindImported(local, q);
       this.imports.push({ local, qualified: q, node, scope });
     }
   }
@@ -297,31 +484,8 @@ export class FileModel {
   resolve(n: Node, scope: Scope, depth = 0): string[] {
     if (depth > 8) return [];
     switch (n.type) {
-      case "identifier": {
-        const name = this.text(n);
-        const found = this.lookup(name, scope, n.startIndex);
-        if (!found) {
-          const out: string[] = [];
-          for (let s: Scope | null = scope; s; s = s.parent) for (const m of s.stars) out.push(`${m}.${name}`);
-          // an unbound name that is not a builtin is a NameError, or comes from somewhere we cannot see
-          if (BUILTINS.has(name)) out.push(name);
-          return out;
-        }
-        const b = found.binding;
-        if (b.kind === "import") return [b.qualified!];
-        if (b.kind === "local" && b.value && b.value.type === "call") {
-          const fn = b.value.childForFieldName("function");
-          if (fn) {
-            const callee = this.resolve(fn, found.scope, depth + 1);
-            const imported = this.importedByCall(b.value, callee, found.scope);
-            return imported ? [imported] : callee.map((q) => `${q}()`);
-          }
-        }
-        if (b.kind === "local" && b.value && (b.value.type === "identifier" || b.value.type === "attribute")) {
-          return this.resolve(b.value, found.scope, depth + 1);
-        }
-        return [];
-      }
+      case "identifier":
+        return this.resolveName(this.text(n), startOf(n), scope, depth);
       case "attribute": {
         const obj = n.childForFieldName("object");
         const attr = n.childForFieldName("attribute");
@@ -344,6 +508,44 @@ export class FileModel {
       default:
         return [];
     }
+  }
+
+  /** `resolve` of an identifier `name` written at string index `at`. */
+  private resolveName(name: string, at: number, scope: Scope, depth: number): string[] {
+    if (depth > 8) return [];
+    const found = this.lookup(name, scope, at);
+    if (!found) {
+      const out: string[] = [];
+      for (let s: Scope | null = scope; s; s = s.parent) for (const m of s.stars) out.push(`${m}.${name}`);
+      // an unbound name that is not a builtin is a NameError, or comes from somewhere we cannot see
+      if (BUILTINS.has(name)) out.push(name);
+      return out;
+    }
+    const b = found.binding;
+    if (b.kind === "import") return [b.qualified!];
+    if (b.kind === "local" && b.value && b.value.type === "call") {
+      const fn = b.value.childForFieldName("function");
+      if (fn) {
+        const callee = this.resolve(fn, found.scope, depth + 1);
+        const imported = this.importedByCall(b.value, callee, found.scope);
+        return imported ? [imported] : callee.map((q) => `${q}()`);
+      }
+    }
+    if (b.kind === "local" && b.value && (b.value.type === "identifier" || b.value.type === "attribute")) {
+      return this.resolve(b.value, found.scope, depth + 1);
+    }
+    return [];
+  }
+
+  /** `resolve` of a callee written as the dotted name `a.b.c` starting at string index `at`: as resolving its nodes. */
+  private resolveDotted(dotted: string, at: number, scope: Scope): string[] {
+    const parts = dotted.split(".");
+    // `a.b.c` is attribute(attribute(a, b), c): the identifier sits parts.length - 1 levels down
+    const depth = parts.length - 1;
+    if (depth > 8) return [];
+    let names = this.resolveName(parts[0], at, scope, depth);
+    for (let i = 1; i < parts.length && names.length; i++) names = names.map((q) => `${q}.${parts[i]}`);
+    return names;
   }
 
   /**
@@ -470,8 +672,8 @@ export class FileModel {
   }
 }
 
-function newScope(kind: Scope["kind"], start: number, end: number, parent: Scope | null, node: Node | null): Scope {
-  return { kind, start, end, parent, node, bindings: new Map(), stars: [] };
+function eventIn(scope: Scope, e: BindingEvent): void {
+  (scope as ModelScope).events!.push(e);
 }
 
 function bind(scope: Scope, name: string, b: Binding): void {
@@ -485,10 +687,10 @@ function isStringish(v: ValueInfo): boolean {
 }
 
 function lastSegment(fn: Node, src: string): string {
-  if (fn.type === "identifier") return src.slice(fn.startIndex, fn.endIndex);
+  if (fn.type === "identifier") return src.slice(startOf(fn), fn.endIndex);
   if (fn.type === "attribute") {
     const attr = fn.childForFieldName("attribute");
-    return attr ? src.slice(attr.startIndex, attr.endIndex) : "";
+    return attr ? src.slice(startOf(attr), attr.endIndex) : "";
   }
   return "";
 }

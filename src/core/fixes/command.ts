@@ -134,7 +134,7 @@ function argvRoute(ctx: FixContext, d: CommandData, tpl: CommandTemplate): FixPr
     };
   }
 
-  if (callee === "asyncio.create_subprocess_shell" && call.fn.type === "attribute" && d.argument.parent?.type === "argument_list") {
+  if (callee === "asyncio.create_subprocess_shell" && call.fnType === "attribute" && d.argument.parent?.type === "argument_list") {
     const attr = call.fn.childForFieldName("attribute")!;
     return {
       edits: [{ start: attr.startIndex, end: attr.endIndex, text: "create_subprocess_exec" }, { ...script, text: items.join(", ") }],

@@ -10,7 +10,7 @@ import { keywordArgument } from "../match.js";
 
 /** Replace the last name of the callee: `y.load(...)` → `y.safe_load(...)`. Only for attribute callees. */
 export function renameCallee(model: FileModel, call: CallSite, newName: string): Edit | null {
-  if (call.fn.type !== "attribute") return null;
+  if (call.fnType !== "attribute") return null;
   const attr = call.fn.childForFieldName("attribute");
   return attr ? { start: attr.startIndex, end: attr.endIndex, text: newName } : null;
 }

@@ -3,7 +3,7 @@ import type { FixBuilder } from "./types.js";
 /** eval(x) → ast.literal_eval(x), reusing the file's `ast` import or adding one. */
 export const evalLiteral: FixBuilder = ({ model, match }) => {
   const call = match.call;
-  if (!call || call.fn.type !== "identifier") return { decline: "not a plain eval() call" };
+  if (!call || call.fnType !== "identifier") return { decline: "not a plain eval() call" };
   const args = call.args?.namedChildren ?? [];
   if (args.length !== 1 || args[0].type === "keyword_argument" || args[0].type.endsWith("splat")) {
     return { decline: "eval() with globals/locals: its caller expects code, not a literal" };

@@ -65,7 +65,7 @@ export const lxmlHardenedParser: FixBuilder = ({ model, match }) => {
     return e ? { edits: [e] } : { decline: "the parser's arguments cannot be edited safely" };
   }
   let etree: string | null = null;
-  if (call.fn.type === "attribute") {
+  if (call.fnType === "attribute") {
     const obj = call.fn.childForFieldName("object")!;
     if (model.resolve(obj, call.scope).includes("lxml.etree")) etree = model.text(obj);
   }

@@ -178,7 +178,7 @@ type Verdict = { safety: "safe" } | { safety: "review" } | { decline: string };
 
 function judgeUse(model: Model, use: NameUse | "other" | null): Verdict {
   if (use === null || use === "other") return { safety: "review" };
-  const names = model.resolve(use.call.fn, use.call.scope);
+  const names = model.calleeNames(use.call);
   const last = use.call.lastName;
   if (names.includes("sqlite3.connect") && use.position === 0) return { safety: "safe" }; // an empty file is a new database
   if (SOCKETISH.test(last)) return { decline: `the name is passed to \`${last}\`, which needs a path that does not exist yet` };
@@ -209,7 +209,7 @@ export const mktempSecure: FixBuilder = ({ model, match }) => {
   const at = call.node.startIndex;
   const tempfileAlias = model.importedAs("tempfile", call.scope, at);
   const nameFor = (fn: string): string | null => {
-    if (call.fn.type === "attribute") {
+    if (call.fnType === "attribute") {
       const obj = call.fn.childForFieldName("object");
       return obj ? `${model.text(obj)}.${fn}` : null;
     }
@@ -241,7 +241,7 @@ export const mktempSecure: FixBuilder = ({ model, match }) => {
 
   // workdir = tempfile.mktemp(); os.mkdir(workdir) → workdir = tempfile.mkdtemp()
   if (use && use !== "other" && use.position === 0) {
-    const names = model.resolve(use.call.fn, use.call.scope);
+    const names = model.calleeNames(use.call);
     const which = names.includes("os.mkdir") ? "mkdir" : names.includes("os.makedirs") ? "makedirs" : null;
     if (which) return mkdtempFix(model, call, parent!, use.call, which, nameFor("mkdtemp"));
   }

@@ -67,7 +67,7 @@ const unverifiedToDefaultContext: FixBuilder = ({ model, match }) => {
       return { decline: `\`${name}=\` has no counterpart in \`create_default_context\` (set it on the context instead)` };
     }
   }
-  if (call.fn.type === "attribute") {
+  if (call.fnType === "attribute") {
     const edit = renameCallee(model, call, "create_default_context");
     if (edit) return { edits: [edit] };
   }

@@ -86,9 +86,9 @@ function options<T>(rule: Rule, schema: z.ZodType<T>, raw: Record<string, unknow
 export function calleeOf(model: FileModel, call: CallSite, names: Set<string>, lastNames: Set<string>): string | null {
   if (!lastNames.has(call.lastName)) {
     const imported = model.importedLastNames.get(call.lastName);
-    if (!imported || !lastNames.has(imported) || call.fn.type !== "identifier") return null;
+    if (!imported || !lastNames.has(imported) || call.fnType !== "identifier") return null;
   }
-  for (const q of model.resolve(call.fn, call.scope)) if (names.has(q)) return q;
+  for (const q of model.calleeNames(call)) if (names.has(q)) return q;
   return null;
 }
 
@@ -185,12 +185,12 @@ export function shellCommands(model: FileModel, sources: SourceSpec[]): ShellCom
       if (src.shell === "any_call") {
         if (!call.args || !anyWithin(shellAt!, call.args.startIndex, call.args.endIndex)) continue;
         if (!shellIsTrue(model, call) || excludedNames?.test(call.lastName)) continue;
-        const resolved = model.resolve(call.fn, call.scope);
+        const resolved = model.calleeNames(call);
         if (resolved.some((q) => excluded.has(q))) continue;
         callee = resolved[0] ?? model.text(call.fn);
       } else {
         callee = calleeOf(model, call, names, lasts) ?? undefined;
-        if (!callee && hasModule && call.lastName === src.unresolved_method!.name && call.fn.type === "attribute" && !model.resolve(call.fn, call.scope).length) {
+        if (!callee && hasModule && call.lastName === src.unresolved_method!.name && call.fnType === "attribute" && !model.calleeNames(call).length) {
           callee = undefined;
         } else if (!callee) continue;
       }

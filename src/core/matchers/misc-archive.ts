@@ -12,7 +12,7 @@ export const tarExtract: Matcher = ({ model }) => {
   let globalFilter: boolean | null = null;
   for (const call of model.calls) {
     if (call.lastName !== "extractall" && call.lastName !== "extract") continue;
-    if (call.fn.type !== "attribute") continue;
+    if (call.fnType !== "attribute") continue;
     const obj = call.fn.childForFieldName("object")!;
     const receiver = model.resolve(obj, call.scope).find((q) => TAR_OBJECT.test(q));
     if (!receiver) continue;

@@ -34,7 +34,7 @@ export const hubUnpinned: Matcher = ({ model }) => {
   for (const call of model.calls) {
     const name = calleeName(model, call);
     if (!LAST_NAMES.has(name)) continue;
-    const names = model.resolve(call.fn, call.scope);
+    const names = model.calleeNames(call);
     let callee: string | undefined;
     let repo: Node | null = null;
     if (name === "from_pretrained") {

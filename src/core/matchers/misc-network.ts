@@ -39,7 +39,7 @@ export const bindAllHost: Matcher = ({ model }) => {
   const hits: MatcherHit[] = [];
   for (const call of model.calls) {
     const name = calleeName(model, call);
-    if (!call.args || !isServerCall(name)) continue;
+    if (!isServerCall(name) || !call.args) continue;
     let positional = 0;
     for (const a of call.args.namedChildren) {
       let found: { node: Node; value: string } | null = null;

@@ -252,13 +252,13 @@ class TaintReader {
 
 function sinkPath(model: FileModel, call: CallSite): { callee: string; path: Node } | null {
   if (SINK_LAST.has(calleeName(model, call))) {
-    const callee = model.resolve(call.fn, call.scope).find((q) => SINKS[q] !== undefined);
+    const callee = model.calleeNames(call).find((q) => SINKS[q] !== undefined);
     if (callee) {
       const path = argument(model, call, SINKS[callee][0], SINKS[callee][1]);
       return path ? { callee, path } : null;
     }
   }
-  if (PATH_METHODS.has(call.lastName) && call.fn.type === "attribute") {
+  if (PATH_METHODS.has(call.lastName) && call.fnType === "attribute") {
     // Path(base, name).read_text(), (root / name).open()
     const obj = call.fn.childForFieldName("object")!;
     const inner = obj.type === "parenthesized_expression" ? obj.namedChild(0) : obj;

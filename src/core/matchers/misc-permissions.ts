@@ -22,7 +22,7 @@ export const chmodMode: Matcher = ({ model }) => {
   for (const call of model.calls) {
     const name = calleeName(model, call);
     if (name !== "chmod" && name !== "fchmod" && name !== "lchmod") continue;
-    const callee = model.resolve(call.fn, call.scope).find((q) => CHMOD[q] !== undefined);
+    const callee = model.calleeNames(call).find((q) => CHMOD[q] !== undefined);
     if (!callee) continue;
     const modeNode = argument(model, call, CHMOD[callee], "mode");
     if (!modeNode) continue;

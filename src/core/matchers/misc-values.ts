@@ -157,6 +157,6 @@ export function eolOf(source: string): string {
 
 /** The callee's last name as defined, seeing through `from m import f as g` (`g(...)` → "f"). */
 export function calleeName(model: FileModel, call: CallSite): string {
-  if (call.fn.type === "identifier") return model.importedLastNames.get(call.lastName) ?? call.lastName;
+  if (call.fnType === "identifier") return model.importedLastNames.get(call.lastName) ?? call.lastName;
   return call.lastName;
 }

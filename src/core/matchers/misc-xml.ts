@@ -52,7 +52,7 @@ export const lxmlParse: Matcher = ({ model }) => {
   for (const call of model.calls) {
     const name = calleeName(model, call);
     if (!LXML_PARSE.has(name)) continue;
-    const callee = model.resolve(call.fn, call.scope).find((q) => q === `lxml.etree.${name}`);
+    const callee = model.calleeNames(call).find((q) => q === `lxml.etree.${name}`);
     if (!callee) continue;
     const source = argument(model, call, 0, name === "iterparse" ? "source" : name === "parse" ? "source" : "text");
     if (!source) continue;
@@ -98,13 +98,13 @@ export const xmlrpcUse: Matcher = ({ model }) => {
   let patched: boolean | null = null;
   for (const call of model.calls) {
     if (!XMLRPC_LAST.has(calleeName(model, call))) continue;
-    const callee = model.resolve(call.fn, call.scope).find((q) => XMLRPC.has(q));
+    const callee = model.calleeNames(call).find((q) => XMLRPC.has(q));
     if (!callee) continue;
     if (callee.endsWith(".loads")) {
       const a = argument(model, call, 0, "data");
       if (!a || model.classify(a, call.scope).kind === "constant") continue;
     }
-    patched ??= model.calls.some((c) => c.lastName === "monkey_patch" && model.resolve(c.fn, c.scope).includes("defusedxml.xmlrpc.monkey_patch"));
+    patched ??= model.calls.some((c) => c.lastName === "monkey_patch" && model.calleeNames(c).includes("defusedxml.xmlrpc.monkey_patch"));
     if (patched) continue;
     const server = /Server$|Handler$/.test(callee);
     hits.push({

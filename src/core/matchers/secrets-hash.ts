@@ -71,7 +71,7 @@ export const weakHash: Matcher = ({ model }) => {
   for (const call of model.calls) {
     const last = call.lastName;
     if (last !== "md5" && last !== "sha1" && last !== "md4" && last !== "new" && last !== "openssl_md5" && last !== "openssl_sha1" && !model.importedLastNames.has(last)) continue;
-    const names = model.resolve(call.fn, call.scope);
+    const names = model.calleeNames(call);
     const alg = weakAlgorithm(model, call, names);
     if (!alg) continue;
     const u = keywordArgument(model, call, "usedforsecurity")?.childForFieldName("value");

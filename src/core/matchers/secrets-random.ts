@@ -18,7 +18,7 @@ const NOT_THE_SECRET = new Set([
 
 /** The dotted name of a `random` call (`random.choice`, `random.Random().choice`), or null. */
 export function randomCallee(model: FileModel, call: CallSite): string | null {
-  for (const q of model.resolve(call.fn, call.scope)) {
+  for (const q of model.calleeNames(call)) {
     const m = /^random\.(?:Random\(\)\.)?([a-z]+)$/.exec(q);
     if (m && RANDOM_FUNCTIONS.has(m[1])) return q;
   }

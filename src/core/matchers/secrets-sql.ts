@@ -284,12 +284,12 @@ export const sqlBuilt: Matcher = ({ model, rule, options }) => {
     const form = FORM_OF.get(call.lastName);
     if (!form || !forms.has(form)) continue;
     if (form === "text" || form === "RawSQL") {
-      const names = model.resolve(call.fn, call.scope);
+      const names = model.calleeNames(call);
       const wanted = form === "text" ? SQLALCHEMY_TEXT : RAWSQL;
       if (!names.some((q) => wanted.includes(q))) continue;
-    } else if (call.fn.type !== "attribute") {
+    } else if (call.fnType !== "attribute") {
       // execute(...) on its own is not a database call; `from pandas import read_sql` is
-      if (form !== "read_sql" || !model.resolve(call.fn, call.scope).some((q) => q.startsWith("pandas."))) continue;
+      if (form !== "read_sql" || !model.calleeNames(call).some((q) => q.startsWith("pandas."))) continue;
     }
     if (form === "extra") {
       const found = extraBuilt(model, call);

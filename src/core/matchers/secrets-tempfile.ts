@@ -77,7 +77,7 @@ function usedAsPath(model: FileModel, value: Node): boolean {
     const call = callNode ? callSiteOf(model, callNode) : undefined;
     if (!call || NOT_A_PATH_USE.has(call.lastName)) return false;
     // tempfile creates its files safely whatever folder it is given
-    return !model.resolve(call.fn, call.scope).some((q) => q.startsWith("tempfile."));
+    return !model.calleeNames(call).some((q) => q.startsWith("tempfile."));
   }
   if (holder?.type === "assignment" && holder.childForFieldName("right")?.id === value.id) {
     const left = holder.childForFieldName("left");

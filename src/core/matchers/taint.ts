@@ -15,7 +15,7 @@ const taintedCall: Matcher = ({ model, options }) => {
   for (const call of model.calls) {
     const last = model.importedLastNames.get(call.lastName) ?? call.lastName;
     if (!lasts.has(call.lastName) && !lasts.has(last)) continue;
-    const callee = model.resolve(call.fn, call.scope).find((q) => calls.has(q));
+    const callee = model.calleeNames(call).find((q) => calls.has(q));
     if (!callee) continue;
     const source = taintIndex(model).callTaint(call, position, keyword);
     if (source) hits.push({ node: call.node, call, callee, source: source.description, confidence: "high" as const });

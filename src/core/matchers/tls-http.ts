@@ -68,12 +68,9 @@ export function importedLastName(model: FileModel, call: CallSite): string {
   return model.importedLastNames.get(call.lastName) ?? call.lastName;
 }
 
-const resolvedCache = new WeakMap<CallSite, string[]>();
-/** Resolved callee names, computed once per call site for all tls rules. */
+/** Resolved callee names, computed once per call site for all rules. */
 export function calleeNames(model: FileModel, call: CallSite): string[] {
-  let names = resolvedCache.get(call);
-  if (!names) resolvedCache.set(call, (names = model.resolve(call.fn, call.scope)));
-  return names;
+  return model.calleeNames(call);
 }
 
 const OPENERS = new Set(["urlopen", "open", "request", "_open"]);
@@ -100,7 +97,7 @@ export function requestObjectIsSent(model: FileModel, call: CallSite): boolean {
   const name = model.text(parent.childForFieldName("left")!);
   return model.calls.some((c) => {
     if (c.scope !== call.scope || c.node.startIndex < parent.endIndex || !c.args) return false;
-    const last = c.fn.type === "identifier" ? model.importedLastNames.get(c.lastName) ?? c.lastName : c.lastName;
+    const last = c.fnType === "identifier" ? model.importedLastNames.get(c.lastName) ?? c.lastName : c.lastName;
     if (!OPENERS.has(last)) return false;
     return c.args.namedChildren.some((a) => (a.type === "keyword_argument" ? a.childForFieldName("value") : a)?.type === "identifier" && model.text(a.type === "keyword_argument" ? a.childForFieldName("value")! : a) === name);
   });

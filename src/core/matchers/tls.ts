@@ -36,9 +36,9 @@ const requestsVerify: Matcher = ({ model }) => {
   const httpFile = importsModule(model, "requests") || importsModule(model, "httpx");
   const botoFile = importsModule(model, "boto3");
   for (const call of model.calls) {
-    if (known.has(call) || !call.args) continue;
     const last = importedLastName(model, call);
     if (!(httpFile && METHOD_NAMES.has(last)) && !(botoFile && (last === "client" || last === "resource"))) continue;
+    if (known.has(call) || !call.args) continue;
     if (!isFalse(argument(model, call, undefined, "verify"))) continue;
     const names = calleeNames(model, call);
     const boto = names.find((n) => VERIFY_EXTRA_CALLEES.has(n));
@@ -321,10 +321,10 @@ const credentialsOverHttp: Matcher = ({ model }) =>
 
 /** A session with an adapter that sets its own timeout: `s.mount("https://", TimeoutHTTPAdapter(timeout=5))`. */
 function sessionHasTimeoutAdapter(model: FileModel, call: CallSite): boolean {
-  if (call.fn.type !== "attribute") return false;
+  if (call.fnType !== "attribute") return false;
   const objText = model.text(call.fn.childForFieldName("object")!);
   return model.calls.some(
-    (c) => c.lastName === "mount" && c.fn.type === "attribute" && model.text(c.fn.childForFieldName("object")!) === objText && !!c.args && /timeout/i.test(model.text(c.args)),
+    (c) => c.lastName === "mount" && c.fnType === "attribute" && model.text(c.fn.childForFieldName("object")!) === objText && !!c.args && /timeout/i.test(model.text(c.args)),
   );
 }
 
