@@ -7,6 +7,9 @@ import { FileModel } from "./scope.js";
 import { matchRules, type RawMatch } from "./match.js";
 import { suppressedBy } from "./suppress.js";
 import { fingerprint, normalizeSnippet } from "./fingerprint.js";
+import { maskStringLiterals } from "./mask.js";
+
+export { maskStringLiterals };
 import { prepareFix, checkFix, isPendingFix, FixValidator, type HunkCheck, type PendingFix } from "./fix.js";
 import { taintIndex } from "./taint.js";
 import type { Rule, RuleSet } from "./rules/load.js";
@@ -47,13 +50,6 @@ export interface FileAnalysis {
   belowSeverity: number;
   ruleFailures: { rule: string; error: string }[];
   withheldFixes: { rule: string; line: number; reason: string }[];
-}
-
-/** Mask string literal contents, so a secret's value never reaches a fingerprint or an output. */
-export function maskStringLiterals(text: string): string {
-  return text.replace(/(["'])((?:\\.|(?!\1)[^\\\n]){0,4000})\1/g, (_m, q: string, body: string) =>
-    `${q}${body.length > 4 ? body.slice(0, 4) : ""}${"*".repeat(Math.min(8, Math.max(3, body.length - 4)))}${q}`,
-  );
 }
 
 function snippetFor(parsed: ParsedPython, m: RawMatch): string {
