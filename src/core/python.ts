@@ -219,12 +219,39 @@ const COMPOUND = new Set([
  * statement (`with x() as y:`), the finding's own last line rather than the whole block.
  */
 export function statementLines(n: Node): { start: number; end: number; node: Node } {
-  let cur: Node = n;
-  while (cur.parent && !STATEMENT_PARENTS.has(cur.parent.type)) cur = cur.parent;
-  if (cur.parent && (cur.parent.type === "ERROR")) cur = n;
+  const cur = statementOf(n);
   const start = cur.startPosition.row + 1;
   const end = COMPOUND.has(cur.type) ? n.endPosition.row + 1 : cur.endPosition.row + 1;
   return { start, end, node: cur };
+}
+
+/**
+ * The innermost ancestor of `n` (or `n`) whose parent is a module or a block. Found by descending
+ * from the root with a cursor: `node.parent` costs O(depth) in tree-sitter, so climbing parent by
+ * parent is O(depth²) — minutes for a finding inside 10,000 nested parentheses.
+ */
+function statementOf(n: Node): Node {
+  const cursor = n.tree.rootNode.walk();
+  let statement: Node = n;
+  let parentType = cursor.nodeType;
+  let guard = 0;
+  while (guard++ < 1_000_000) {
+    const here = cursor.currentNode;
+    if (here.startIndex === n.startIndex && here.endIndex === n.endIndex && here.type === n.type) {
+      if (STATEMENT_PARENTS.has(parentType)) statement = here;
+      return statement === here ? n : statement;
+    }
+    if (STATEMENT_PARENTS.has(parentType) && here.id !== n.tree.rootNode.id) statement = here;
+    parentType = cursor.nodeType;
+    // the binding returns the child's index (0 is a hit), not the boolean its types promise
+    const moved = cursor.gotoFirstChildForIndex(n.startIndex) as unknown;
+    if (moved === false || moved === null || moved === undefined || (typeof moved === "number" && moved < 0)) break;
+    // the first child reaching the index may end before `n` ends (a sibling that ends where n starts): step on
+    while (cursor.endIndex < n.endIndex) {
+      if (!cursor.gotoNextSibling()) return statement;
+    }
+  }
+  return statement;
 }
 
 /** Iterative pre-order walk (deeply nested code must not overflow the stack). */
