@@ -10,7 +10,7 @@ import { fingerprint, normalizeSnippet } from "./fingerprint.js";
 import { maskStringLiterals } from "./mask.js";
 
 export { maskStringLiterals };
-import { prepareFix, checkFix, isPendingFix, FixValidator, type HunkCheck, type PendingFix } from "./fix.js";
+import { buildFix, FixValidator, type HunkCheck } from "./fix.js";
 import { taintIndex } from "./taint.js";
 import type { Rule, RuleSet } from "./rules/load.js";
 import { compareFindings, SEVERITY_RANK, type Finding, type Severity } from "./finding.js";
@@ -98,9 +98,9 @@ export function analyzeSource(path: string, source: string, opts: AnalyzeOptions
   const seen = new Map<string, number>();
   const mode = opts.mode ?? "added";
   const minRank = opts.minSeverity ? SEVERITY_RANK[opts.minSeverity] : 0;
-  // fixes are checked after every finding is built: checking edits the file's tree (see FixValidator)
-  const toCheck: { finding: Finding; prepared: PendingFix; slot: number }[] = [];
-  const withheld: (FileAnalysis["withheldFixes"][number] | null)[] = [];
+  // one validator per file: each fix is parsed incrementally from the fix checked before
+  let validator: FixValidator | undefined;
+  const fileValidator = () => (validator ??= new FixValidator(parsed, matches, opts.rules, opts.changed?.inOneHunk, opts.enabled));
   for (const m of matches) {
     const snippet = snippetFor(parsed, m);
     // counted on the text the fingerprint hashes, so two findings never share one
@@ -128,16 +128,12 @@ export function analyzeSource(path: string, source: string, opts: AnalyzeOptions
       continue;
     }
     let fix: Finding["fix"] = null;
-    let prepared: PendingFix | null = null;
     if (opts.fixes !== false) {
-      const outcome = prepareFix({ parsed, model, match: m, before: matches, rules: opts.rules, inHunk: opts.changed?.inOneHunk, enabled: opts.enabled });
-      if (isPendingFix(outcome)) prepared = outcome;
-      else {
-        fix = outcome.fix;
-        if (outcome.withheld) withheld.push({ rule: m.rule.id, line, reason: outcome.withheld });
-      }
+      const outcome = buildFix({ parsed, model, match: m, before: matches, rules: opts.rules, inHunk: opts.changed?.inOneHunk, enabled: opts.enabled, validator: fileValidator });
+      fix = outcome.fix;
+      if (outcome.withheld) result.withheldFixes.push({ rule: m.rule.id, line, reason: outcome.withheld });
     }
-    const finding: Finding = {
+    result.findings.push({
       rule: m.rule.id,
       title: m.rule.title,
       category: m.rule.category,
@@ -157,22 +153,8 @@ export function analyzeSource(path: string, source: string, opts: AnalyzeOptions
       fingerprint: fingerprint(m.rule.id, path, snippet, occurrence),
       fix,
       ...(m.source ? { source: m.source } : {}),
-    };
-    result.findings.push(finding);
-    if (prepared) {
-      toCheck.push({ finding, prepared, slot: withheld.length });
-      withheld.push(null);
-    }
+    });
   }
-  if (toCheck.length) {
-    const validator = new FixValidator(parsed, matches, opts.rules, opts.changed?.inOneHunk, opts.enabled);
-    for (const { finding, prepared, slot } of toCheck) {
-      const outcome = checkFix(validator, prepared);
-      finding.fix = outcome.fix;
-      if (outcome.withheld) withheld[slot] = { rule: finding.rule, line: finding.line, reason: outcome.withheld };
-    }
-  }
-  for (const w of withheld) if (w) result.withheldFixes.push(w);
   result.findings.sort(compareFindings);
   return result;
 }

@@ -6,7 +6,7 @@
  * changed lines, and the lines lie in one hunk of the diff.
  */
 import type { Edit, Fix, FixSafety } from "./finding.js";
-import { parsePython, computeLineStarts, statementLines, type ParsedPython, type Tree } from "./python.js";
+import { parsePython, computeLineStarts, statementLines, startOf, type Node, type ParsedPython, type Tree } from "./python.js";
 import { FileModel } from "./scope.js";
 import { matchRules, type RawMatch } from "./match.js";
 import type { Rule, RuleSet } from "./rules/load.js";
@@ -104,16 +104,18 @@ function countByRule(matches: MatchLines[], from: number, to: number): Map<strin
 
 /**
  * Checks suggestions against one file. The fixed text is parsed incrementally from the tree of the
- * text checked before (the file's own tree first): only what the edit touched is parsed again.
- * That tree is edited in place, so a validator takes it over: nothing may read the file's
- * nodes once `validate` has been called.
+ * text checked before: only what the edit touched is parsed again. The file's own tree is left as
+ * it is: the validator edits copies of it that no node was ever read from (node-tree-sitter updates
+ * every node it handed out on each edit).
  */
 export class FixValidator {
   private readonly before: MatchLines[];
-  private tree: Tree;
-  /** line starts of the text the tree is of: the file with `applied` */
+  /** the tree the next edit starts from: of the file with `applied`, once parsed */
+  private last: Tree;
+  /** line starts of the text `last` is of */
   private lineStarts: number[];
   private applied: Suggestion[] = [];
+  private lastText: string;
 
   constructor(
     private readonly parsed: ParsedPython,
@@ -123,7 +125,8 @@ export class FixValidator {
     private readonly enabled?: (rule: Rule) => boolean,
   ) {
     this.before = matchLines(before);
-    this.tree = parsed.tree;
+    this.last = parsed.tree;
+    this.lastText = parsed.source;
     this.lineStarts = parsed.lineStarts;
   }
 
@@ -136,11 +139,11 @@ export class FixValidator {
       if (original === s.replacement) return "the fix changes nothing";
       if (inHunk && !inHunk(s.startLine, s.endLine)) return "the lines to change are not all inside one hunk of the diff";
     }
-    // apply bottom-up so earlier line numbers stay valid
+    // apply bottom-up: the lines above each suggestion still start where they did in the file
     let text = parsed.source;
     let shift = 0;
     const ordered = [...suggestions].sort((a, b) => b.startLine - a.startLine);
-    for (const s of ordered) text = applySuggestion(text, s, computeLineStarts(text));
+    for (const s of ordered) text = applySuggestion(text, s, lines);
     const after = this.reparse(text, suggestions);
     if (after.partial) return "the fixed code would not parse";
     const main = suggestions[0];
@@ -148,7 +151,8 @@ export class FixValidator {
     const newStart = main.startLine + shift;
     const newEnd = newStart + lineCount(main.replacement) - 1;
     // the same rules as the analysis: a disabled rule must not veto a fix
-    const afterMatches = matchLines(matchRules(new FileModel(after), this.rules, this.enabled).matches);
+    const focus = focusOnLines(after, newStart, newEnd);
+    const afterMatches = matchLines(matchRules(new FileModel(after, focus), this.rules, this.enabled).matches);
     const was = countByRule(this.before, main.startLine, main.endLine);
     const now = countByRule(afterMatches, newStart, newEnd);
     if ((now.get(match.rule.id) ?? 0) >= (was.get(match.rule.id) ?? 0)) return "the finding is still there after the fix";
@@ -176,6 +180,8 @@ export class FixValidator {
       if (run && s.startLine <= run.last) run.last = Math.max(run.last, s.endLine);
       else runs.push({ first: s.startLine, last: s.endLine });
     }
+    // parsing the same text again from its tree costs next to nothing and gives a tree without nodes to update
+    const tree = parsePython(this.lastText, this.last, this.lineStarts).tree;
     for (let r = runs.length - 1; r >= 0; r--) {
       const { first, last } = runs[r];
       let oldShift = 0;
@@ -194,7 +200,7 @@ export class FixValidator {
       const start = from(first) + oldShift;
       const inserted = text.slice(from(first) + newShift, from(first) + newShift + span + newGrowth);
       const startPosition = pointAt(this.lineStarts, start);
-      this.tree.edit({
+      tree.edit({
         startIndex: start,
         oldEndIndex: start + span + oldGrowth,
         newEndIndex: start + inserted.length,
@@ -203,8 +209,9 @@ export class FixValidator {
         newEndPosition: pointAfter(startPosition, inserted),
       });
     }
-    const after = parsePython(text, this.tree, newLineStarts);
-    this.tree = after.tree;
+    const after = parsePython(text, tree, newLineStarts);
+    this.last = after.tree;
+    this.lastText = text;
     this.lineStarts = newLineStarts;
     this.applied = next;
     return after;
@@ -220,6 +227,46 @@ function pointAfter(at: { row: number; column: number }, text: string): { row: n
   return { row: at.row + rows, column: text.length - lastBreak - 1 };
 }
 
+/**
+ * The string indices where a match counted on lines from..to can be (see `FileModel.inFocus`):
+ * a match counts when its statement reaches into those lines. Such a statement is on those lines,
+ * or it spans the first (last) token of them and so encloses it: then the match is in that
+ * statement but not in the statements beside the enclosing ones, at any level.
+ */
+export function focusOnLines(p: ParsedPython, from: number, to: number): ((at: number) => boolean) | undefined {
+  const { source, lineStarts } = p;
+  const windowStart = lineStarts[from - 1];
+  const windowEnd = lineEnd(source, lineStarts, to);
+  if (windowStart === undefined) return undefined;
+  let first = windowStart;
+  while (first < windowEnd && /\s/.test(source[first])) first++;
+  let last = windowEnd - 1;
+  while (last >= windowStart && /\s/.test(source[last])) last--;
+  if (first >= windowEnd || last < windowStart) return undefined;
+  const around = [enclosing(p.tree.rootNode, first), enclosing(p.tree.rootNode, last)];
+  return (at) => (at >= windowStart && at < windowEnd) || around.some((inside) => inside(at));
+}
+
+/** Inside the statements that enclose `anchor`, and not inside their sibling statements. */
+function enclosing(root: Node, anchor: number): (at: number) => boolean {
+  // [from, to) ranges of sibling statements, around each enclosing statement, at every level
+  const beside: number[] = [];
+  let outer: { start: number; end: number } | null = null;
+  for (let cur: Node | null = root.descendantForIndex(anchor); cur?.parent; cur = cur.parent) {
+    const parent = cur.parent;
+    if (parent.type !== "module" && parent.type !== "block") continue;
+    const start = startOf(cur);
+    const end = cur.endIndex;
+    beside.push(startOf(parent), start, end, parent.endIndex);
+    outer = { start, end };
+  }
+  return (at) => {
+    if (!outer || at < outer.start || at >= outer.end) return false;
+    for (let i = 0; i < beside.length; i += 2) if (at >= beside[i] && at < beside[i + 1]) return false;
+    return true;
+  };
+}
+
 /** Row and column (0-based, in UTF-16 code units) of string index `i`. */
 function pointAt(lineStarts: number[], i: number): { row: number; column: number } {
   const row = lineOf(lineStarts, i) - 1;
@@ -227,8 +274,8 @@ function pointAt(lineStarts: number[], i: number): { row: number; column: number
 }
 
 /**
- * Check a set of suggestions applied together (a fix and the import it needs), parsing the fixed
- * text from scratch. Returns the reason it must be withheld, or null when it is right.
+ * Check a set of suggestions applied together (a fix and the import it needs).
+ * Returns the reason it must be withheld, or null when it is right.
  */
 export function validateSuggestions(
   parsed: ParsedPython,
@@ -239,9 +286,7 @@ export function validateSuggestions(
   inHunk?: HunkCheck,
   enabled?: (rule: Rule) => boolean,
 ): string | null {
-  // a fresh tree of the same text, so the caller's tree is left as it is
-  const own = parsePython(parsed.source);
-  return new FixValidator({ ...parsed, tree: own.tree }, before, rules, inHunk, enabled).validate(match, suggestions);
+  return new FixValidator(parsed, before, rules, inHunk, enabled).validate(match, suggestions);
 }
 
 function lineCount(text: string): number {
@@ -312,6 +357,8 @@ export interface FixRequest {
   rules: RuleSet;
   inHunk?: HunkCheck;
   enabled?: (rule: Rule) => boolean;
+  /** the file's validator, shared by its findings (made when the first fix needs it) */
+  validator?: () => FixValidator;
 }
 
 /** A fix built and placed, waiting for its suggestions to be checked. */
@@ -325,10 +372,7 @@ export interface PendingFix {
   explain: (reason: string) => FixOutcome;
 }
 
-/**
- * Build and place the fix for one finding: the outcome when it is already decided, else the
- * suggestions left to check (`checkFix`). Everything that reads the file's nodes happens here.
- */
+/** Build and place the fix for one finding: the outcome when it is already decided, else the suggestions left to check. */
 export function prepareFix(req: FixRequest): FixOutcome | PendingFix {
   const { parsed, model, match, inHunk } = req;
   const spec = match.rule.fix;
@@ -394,10 +438,10 @@ export function isPendingFix(o: FixOutcome | PendingFix): o is PendingFix {
   return "pending" in o;
 }
 
-/** Build, place and validate the fix for one finding (leaves the file's tree as it is). */
+/** Build, place and validate the fix for one finding. */
 export function buildFix(req: FixRequest): FixOutcome {
   const prepared = prepareFix(req);
   if (!isPendingFix(prepared)) return prepared;
-  const own = parsePython(req.parsed.source);
-  return checkFix(new FixValidator({ ...req.parsed, tree: own.tree }, req.before, req.rules, req.inHunk, req.enabled), prepared);
+  const validator = req.validator?.() ?? new FixValidator(req.parsed, req.before, req.rules, req.inHunk, req.enabled);
+  return checkFix(validator, prepared);
 }

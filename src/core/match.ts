@@ -127,6 +127,8 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
 
   // 1. call patterns: one pass over call sites
   for (const call of model.calls) {
+    // a call pattern's finding is the call itself
+    if (!model.inFocus(call.start)) continue;
     let candidates = rules.callIndex.get(call.lastName);
     if (call.fnType === "identifier") {
       const imported = model.importedLastNames.get(call.lastName);

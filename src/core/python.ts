@@ -39,12 +39,23 @@ export function computeLineStarts(source: string): number[] {
 /**
  * Parse `source`. With `oldTree` (already edited to match `source`, see `Tree.edit`), tree-sitter
  * parses again only what the edits touched.
+ *
+ * The nodes of the tree are plain objects: node-tree-sitter would otherwise register each node it
+ * hands out with a weak reference and a finaliser (so that it can hand out the same object again,
+ * and move it on `Tree.edit`), which costs more than the node itself, and again when it is
+ * collected. So the same node fetched twice is two objects (compare `.id`), and editing a tree
+ * leaves the nodes already read from it where they were.
  */
 export function parsePython(source: string, oldTree?: Tree, lineStarts?: number[]): ParsedPython {
   // tree-sitter's node binding reads the string in chunks; a generous buffer avoids re-reads on big files
   const tree = parser().parse(source, oldTree, { bufferSize: Math.max(32 * 1024, source.length + 1) });
+  const uncached = tree as unknown as { _cacheNode(n: Node): void; _cacheNodes(ns: Node[]): void };
+  uncached._cacheNode = noCache;
+  uncached._cacheNodes = noCache;
   return { source, tree, partial: tree.rootNode.hasError, lineStarts: lineStarts ?? computeLineStarts(source) };
 }
+
+function noCache(): void {}
 
 export function compileQuery(source: string): Parser.Query {
   return new Parser.Query(PYTHON, source);

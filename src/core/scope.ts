@@ -50,6 +50,8 @@ export interface Scope {
 
 export interface CallSite {
   node: Node;
+  /** string index where the call starts (no need to fetch the node) */
+  start: number;
   fn: Node;
   args: Node | null;
   scope: Scope;
@@ -88,7 +90,7 @@ const RANK: Record<string, Rank> = {
 /** What binds names in a scope, in document order; turned into bindings when the scope is first looked into. */
 type BindingEvent =
   | { kind: "target" | "augmented" | "alias" | "define" | "params"; node: Node }
-  | { kind: "assign"; site: { node: Node } }
+  | { kind: "assign"; site: Assignment }
   | { kind: "import"; names: { local: string; binding: Binding }[] };
 
 /** A callee written as a plain dotted name right before its `(`: `f(`, `os.path.join (`. */
@@ -162,6 +164,8 @@ class Assignment {
   constructor(
     private readonly records: NodeRecords,
     private readonly index: number,
+    /** string index where the assignment starts */
+    readonly start: number,
     readonly scope: Scope,
   ) {}
 
@@ -169,6 +173,29 @@ class Assignment {
     return this.records.node(this.index);
   }
 }
+
+/** `name = value` (or `name: T = value`) read from the text: where and to what are looked up only when asked. */
+class AssignedBinding implements Binding {
+  readonly kind = "local";
+  private end: number | undefined;
+  private right: Node | null | undefined;
+
+  constructor(private readonly site: Assignment) {}
+
+  get at(): number {
+    return (this.end ??= this.site.node.endIndex);
+  }
+
+  get value(): Node | undefined {
+    if (this.right === undefined) this.right = this.site.node.childForFieldName("right");
+    return this.right ?? undefined;
+  }
+}
+
+/** A target that is one plain name: `name =` or `name:` right after it (ASCII names only; others go the long way). */
+const NAME_TARGET = /[A-Za-z_]\w*(?=[ \t]*(?:=(?!=)|:))/y;
+/** The name a `def` or `class` statement binds, followed by its `(`, `[` or `:`. */
+const DEFINED_NAME = /(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)(?=[ \t]*[([:])/y;
 
 /** Python's builtin functions (exception classes and constants left out): an unbound name resolves only to these. */
 export const BUILTINS = new Set(
@@ -190,11 +217,30 @@ export class FileModel {
   readonly importedLastNames = new Map<string, string>();
   private readonly calleeCache = new Map<CallSite, string[]>();
 
-  constructor(readonly parsed: ParsedPython) {
+  /**
+   * @param focus when only some findings are needed (checking a fix looks at the changed lines
+   *   only): false for a string index where no needed finding can be. See `inFocus`.
+   */
+  constructor(
+    readonly parsed: ParsedPython,
+    private readonly focus?: (at: number) => boolean,
+  ) {
     const root = parsed.tree.rootNode;
     this.module = new ModelScope(this, "module", startOf(root), Math.max(root.endIndex, parsed.source.length), null, null);
     this.scopes.push(this.module);
     this.collect();
+  }
+
+  /**
+   * Whether a finding may be needed at string index `at`. Without a focus, everywhere. With one, a
+   * rule may skip a candidate whose position is out of focus, where the position is any index
+   * inside the statement that would hold the finding, outside the blocks nested in that statement,
+   * and not below the finding's node: the node's own start, the start of the call it is part of,
+   * a name on the same statement. Findings in focus must not depend on what was skipped: facts
+   * about the whole file (imports, other calls) are still read from the whole model.
+   */
+  inFocus(at: number): boolean {
+    return !this.focus || this.focus(at);
   }
 
   /** The callee's last name as imported: `from os import chmod as set_mode; set_mode(...)` → "chmod". */
@@ -268,7 +314,7 @@ export class FileModel {
         }
         case Rank.Assign: {
           release(start, rank);
-          const site = new Assignment(records, i, current(start));
+          const site = new Assignment(records, i, start, current(start));
           this.assignments.push(site);
           eventIn(site.scope, { kind: "assign", site });
           break;
@@ -333,6 +379,11 @@ export class FileModel {
     for (const e of events) {
       switch (e.kind) {
         case "assign": {
+          const name = this.parsed.partial ? null : matchAt(NAME_TARGET, this.parsed.source, e.site.start);
+          if (name !== null) {
+            bind(scope, name, new AssignedBinding(e.site));
+            break;
+          }
           const node = e.site.node;
           const left = node.childForFieldName("left");
           const right = node.childForFieldName("right");
@@ -354,6 +405,12 @@ export class FileModel {
           break;
         }
         case "define": {
+          DEFINED_NAME.lastIndex = startOf(e.node);
+          const defined = this.parsed.partial ? null : DEFINED_NAME.exec(this.parsed.source);
+          if (defined) {
+            bind(scope, defined[1], { kind: e.node.type === "class_definition" ? "class" : "function", at: startOf(e.node) });
+            break;
+          }
           const nameNode = e.node.childForFieldName("name");
           if (nameNode) bind(scope, this.text(nameNode), { kind: e.node.type === "class_definition" ? "class" : "function", at: startOf(e.node) });
           break;
@@ -670,6 +727,13 @@ export class FileModel {
     }
     return null;
   }
+}
+
+/** The text a sticky expression matches at string index `at`, or null. */
+function matchAt(re: RegExp, text: string, at: number): string | null {
+  re.lastIndex = at;
+  const m = re.exec(text);
+  return m ? m[0] : null;
 }
 
 function eventIn(scope: Scope, e: BindingEvent): void {

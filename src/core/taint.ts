@@ -23,6 +23,8 @@ interface FunctionTaint {
 
 export class TaintIndex {
   private readonly perScope = new Map<Scope, FunctionTaint>();
+  /** the file's assignments by scope, in order (made on first use) */
+  private assignmentsByScope: Map<Scope, { node: Node }[]> | null = null;
 
   constructor(private readonly model: FileModel) {}
 
@@ -71,7 +73,15 @@ export class TaintIndex {
     this.perScope.set(scope, ft);
     if (scope.kind !== "function" || !scope.node) return ft;
     this.fastApiParameters(scope, ft);
-    const assignments = this.model.assignments.filter((a) => a.scope === scope);
+    if (!this.assignmentsByScope) {
+      this.assignmentsByScope = new Map();
+      for (const a of this.model.assignments) {
+        const list = this.assignmentsByScope.get(a.scope);
+        if (list) list.push(a);
+        else this.assignmentsByScope.set(a.scope, [a]);
+      }
+    }
+    const assignments = this.assignmentsByScope.get(scope) ?? [];
     // two passes reach values that flow around a loop
     for (let pass = 0; pass < 2; pass++) {
       for (const { node } of assignments) {

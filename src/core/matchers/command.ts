@@ -180,9 +180,12 @@ export function shellCommands(model: FileModel, sources: SourceSpec[]): ShellCom
     const { names, lasts, excluded, excludedNames } = compiled(src);
     const hasModule = src.unresolved_method ? model.imports.some((i) => i.qualified === src.unresolved_method!.module || i.qualified.startsWith(`${src.unresolved_method!.module}.`)) : false;
     for (const call of model.calls) {
+      if (!model.inFocus(call.start)) continue;
       if (seen.has(call)) continue;
       let callee: string | undefined;
       if (src.shell === "any_call") {
+        // the arguments come after the call's start: no `shell=` after it, none in them
+        if (!anyWithin(shellAt!, call.start, Number.POSITIVE_INFINITY)) continue;
         if (!call.args || !anyWithin(shellAt!, call.args.startIndex, call.args.endIndex)) continue;
         if (!shellIsTrue(model, call) || excludedNames?.test(call.lastName)) continue;
         const resolved = model.calleeNames(call);
@@ -421,6 +424,7 @@ const execSpawn: Matcher = ({ model, rule, options: raw }) => {
   const trusted = new Set(o.trusted);
   const hits: MatcherHit[] = [];
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     const callee = calleeOf(model, call, names, lasts);
     if (!callee || !call.args) continue;
     const shape = execShape(callee);

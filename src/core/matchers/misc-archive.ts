@@ -11,6 +11,7 @@ export const tarExtract: Matcher = ({ model }) => {
   const hits: MatcherHit[] = [];
   let globalFilter: boolean | null = null;
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     if (call.lastName !== "extractall" && call.lastName !== "extract") continue;
     if (call.fnType !== "attribute") continue;
     const obj = call.fn.childForFieldName("object")!;

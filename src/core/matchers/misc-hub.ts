@@ -32,6 +32,7 @@ export const hubUnpinned: Matcher = ({ model }) => {
   if (!importsModule(model, HUB_MODULES)) return [];
   const hits: MatcherHit[] = [];
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     const name = calleeName(model, call);
     if (!LAST_NAMES.has(name)) continue;
     const names = model.calleeNames(call);

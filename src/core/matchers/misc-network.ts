@@ -38,6 +38,7 @@ export const bindAllHost: Matcher = ({ model }) => {
   if (!/0\.0\.0\.0|["']::["']|\[::\]/.test(model.source)) return [];
   const hits: MatcherHit[] = [];
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     const name = calleeName(model, call);
     if (!isServerCall(name) || !call.args) continue;
     let positional = 0;

@@ -280,6 +280,7 @@ export const requestPathTraversal: Matcher = ({ model }) => {
   const reader = new TaintReader(model, framework);
   const hits: MatcherHit[] = [];
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     if (!SINK_LAST.has(calleeName(model, call)) && !PATH_METHODS.has(call.lastName)) continue;
     const fnScope = functionScope(call.scope);
     if (!fnScope) continue;

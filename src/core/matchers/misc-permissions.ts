@@ -20,6 +20,7 @@ export const chmodMode: Matcher = ({ model }) => {
   if (!model.source.includes("chmod")) return [];
   const hits: MatcherHit[] = [];
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     const name = calleeName(model, call);
     if (name !== "chmod" && name !== "fchmod" && name !== "lchmod") continue;
     const callee = model.calleeNames(call).find((q) => CHMOD[q] !== undefined);

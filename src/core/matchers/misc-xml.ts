@@ -50,6 +50,7 @@ export const lxmlParse: Matcher = ({ model }) => {
   if (!importsModule(model, ["lxml"])) return [];
   const hits: MatcherHit[] = [];
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     const name = calleeName(model, call);
     if (!LXML_PARSE.has(name)) continue;
     const callee = model.calleeNames(call).find((q) => q === `lxml.etree.${name}`);
@@ -97,6 +98,7 @@ export const xmlrpcUse: Matcher = ({ model }) => {
   const hits: MatcherHit[] = [];
   let patched: boolean | null = null;
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     if (!XMLRPC_LAST.has(calleeName(model, call))) continue;
     const callee = model.calleeNames(call).find((q) => XMLRPC.has(q));
     if (!callee) continue;

@@ -146,6 +146,7 @@ function comparisons(model: FileModel): Node[] {
   const root = model.parsed.tree.rootNode;
   OPERATOR.lastIndex = 0;
   for (const m of src.matchAll(OPERATOR)) {
+    if (!model.inFocus(m.index)) continue;
     if (!NEAR.test(src.slice(Math.max(0, m.index - 80), m.index + 80))) continue;
     const op = root.descendantForIndex(m.index, m.index + 2);
     const cmp = op.parent;

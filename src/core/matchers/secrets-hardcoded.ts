@@ -79,16 +79,33 @@ function candidates(model: FileModel): Candidate[] {
   let coveredTo = -1;
   SECRET_SUBSTRING.lastIndex = 0;
   for (const m of model.source.matchAll(SECRET_SUBSTRING)) {
+    // the name is on the finding's statement, before its value
+    if (!model.inFocus(m.index)) continue;
     if (m.index < coveredTo) continue; // still inside the last node looked at
     const leaf = root.descendantForIndex(m.index, m.index + m[0].length);
     coveredTo = leaf.endIndex;
     if (seen.has(leaf.id)) continue;
     seen.add(leaf.id);
+    // a name that holds a value is followed by `=` or `:` (perhaps on the next line inside brackets)
+    if (leaf.type === "identifier" && !mayBeFollowedByValue(model.source, coveredTo)) continue;
     const c = candidateAt(model, leaf);
     if (c) out.push(c);
   }
   candidateCache.set(model, out);
   return out;
+}
+
+/** ASCII characters that are never whitespace, a comment or a line continuation, and are not `=` or `:`. */
+const NOT_BEFORE_VALUE = /[A-Za-z0-9_()[\]{},.;'"+\-*/%&|^~<>!@`?$]/;
+
+/**
+ * Whether what follows string index `at` (spaces and tabs aside) can lead to the `=` or `:` after a
+ * target, a keyword or a parameter: anything but a character that surely is something else.
+ */
+function mayBeFollowedByValue(source: string, at: number): boolean {
+  let i = at;
+  while (source[i] === " " || source[i] === "\t") i++;
+  return i >= source.length || !NOT_BEFORE_VALUE.test(source[i]);
 }
 
 function candidateAt(model: FileModel, leaf: Node): Candidate | null {
@@ -164,6 +181,7 @@ export const hardcodedToken: Matcher = ({ model, rule }) => {
   const seen = new Set<number>();
   const hits: MatcherHit[] = [];
   for (const t of tokens) {
+    if (!model.inFocus(t.index)) continue;
     let n: Node | null = root.descendantForIndex(t.index, t.end - 1);
     while (n && n.type !== "string" && n.type !== "comment") n = n.parent;
     if (!n || seen.has(n.id)) continue;

@@ -69,6 +69,7 @@ const MESSAGES: Record<HashContext, string> = {
 export const weakHash: Matcher = ({ model }) => {
   const hits: MatcherHit[] = [];
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     const last = call.lastName;
     if (last !== "md5" && last !== "sha1" && last !== "md4" && last !== "new" && last !== "openssl_md5" && last !== "openssl_sha1" && !model.importedLastNames.has(last)) continue;
     const names = model.calleeNames(call);

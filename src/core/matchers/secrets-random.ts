@@ -43,6 +43,7 @@ export function secretUse(model: FileModel, call: CallSite): string | null {
 export const randomSecret: Matcher = ({ model, rule }) => {
   const hits: MatcherHit[] = [];
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     if (!RANDOM_FUNCTIONS.has(call.lastName) && !model.importedLastNames.has(call.lastName)) continue;
     const callee = randomCallee(model, call);
     if (!callee) continue;

@@ -281,6 +281,7 @@ export const sqlBuilt: Matcher = ({ model, rule, options }) => {
   const forms = new Set((options.forms as Form[] | undefined) ?? ["execute", "text", "raw", "read_sql"]);
   const hits: MatcherHit[] = [];
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     const form = FORM_OF.get(call.lastName);
     if (!form || !forms.has(form)) continue;
     if (form === "text" || form === "RawSQL") {

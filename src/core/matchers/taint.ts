@@ -13,6 +13,7 @@ const taintedCall: Matcher = ({ model, options }) => {
   const keyword = options.keyword as string | undefined;
   const hits = [];
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     const last = model.importedLastNames.get(call.lastName) ?? call.lastName;
     if (!lasts.has(call.lastName) && !lasts.has(last)) continue;
     const callee = model.calleeNames(call).find((q) => calls.has(q));

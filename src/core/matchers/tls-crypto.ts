@@ -160,6 +160,7 @@ export function weakKeys(model: FileModel): WeakKey[] {
   const out: WeakKey[] = [];
   if (!/Crypto|cryptography|paramiko/.test(model.source)) return out;
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     if (!KEY_LAST_NAMES.has(importedLastName(model, call))) continue;
     let callee: string | undefined;
     let spec: KeyCallee | undefined;

@@ -96,7 +96,7 @@ export function requestObjectIsSent(model: FileModel, call: CallSite): boolean {
   if (parent.type !== "assignment" || parent.childForFieldName("left")?.type !== "identifier") return false;
   const name = model.text(parent.childForFieldName("left")!);
   return model.calls.some((c) => {
-    if (c.scope !== call.scope || c.node.startIndex < parent.endIndex || !c.args) return false;
+    if (c.scope !== call.scope || c.start < parent.endIndex || !c.args) return false;
     const last = c.fnType === "identifier" ? model.importedLastNames.get(c.lastName) ?? c.lastName : c.lastName;
     if (!OPENERS.has(last)) return false;
     return c.args.namedChildren.some((a) => (a.type === "keyword_argument" ? a.childForFieldName("value") : a)?.type === "identifier" && model.text(a.type === "keyword_argument" ? a.childForFieldName("value")! : a) === name);
@@ -115,6 +115,7 @@ export function httpCalls(model: FileModel): HttpCall[] {
     return found;
   }
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     if (!HTTP_LAST_NAMES.has(importedLastName(model, call))) continue;
     for (const name of calleeNames(model, call)) {
       const c = HTTP_CALLEES.get(name);

@@ -36,6 +36,7 @@ const requestsVerify: Matcher = ({ model }) => {
   const httpFile = importsModule(model, "requests") || importsModule(model, "httpx");
   const botoFile = importsModule(model, "boto3");
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     const last = importedLastName(model, call);
     if (!(httpFile && METHOD_NAMES.has(last)) && !(botoFile && (last === "client" || last === "resource"))) continue;
     if (known.has(call) || !call.args) continue;
@@ -123,7 +124,7 @@ function certCalls(model: FileModel): CallSite[] {
     for (let i = 0; n && i < 4 && n.type !== "call"; i++) n = n.parent;
     if (n?.type === "call") starts.add(n.startIndex);
   }
-  return starts.size ? model.calls.filter((c) => starts.has(c.node.startIndex)) : [];
+  return starts.size ? model.calls.filter((c) => starts.has(c.start) && model.inFocus(c.start)) : [];
 }
 
 const sslCertNone: Matcher = ({ model }) => {
@@ -246,6 +247,7 @@ const sshHostKeyAutoAdd: Matcher = ({ model }) => {
   if (!/set_missing_host_key_policy|known_hosts|hostkeys/.test(model.source)) return hits;
   const paramikoFile = importsModule(model, "paramiko");
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     const last = importedLastName(model, call);
     if (last === "set_missing_host_key_policy") {
       const arg = argument(model, call, 0, "policy");
@@ -415,6 +417,7 @@ const urlopenDynamicUrl: Matcher = ({ model }) => {
   const hits: MatcherHit[] = [];
   if (!/urlopen|Request|urlretrieve|URLopener/.test(model.source)) return hits;
   for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
     if (!URLOPEN_LAST.has(importedLastName(model, call))) continue;
     const callee = calleeNames(model, call).find((q) => URLOPEN_CALLEES.has(q));
     if (!callee) continue;
