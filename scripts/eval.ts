@@ -491,7 +491,7 @@ export function parseLabels(text: string, file: string): Map<string, Label> {
   return out;
 }
 
-/** Test code, where the test-aware noise policy applies: tests/ and testing/ folders, test_*.py, *_test.py, conftest.py. */
+/** Test code, where the test-aware noise policy applies: tests/, test/ and testing/ folders, test_*.py, *_test.py, conftest.py. */
 export function isTestPath(path: string): boolean {
   const parts = path.split("/");
   const name = parts[parts.length - 1];
