@@ -18,7 +18,7 @@ import { loadRules } from "../src/core/rules/load.js";
 const ROOT = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "..");
 const OUT = join(ROOT, "node_modules", ".cache", "hunkguard-pool-test");
 const WORKER = join(OUT, "src", "core", "pool-worker.js");
-const RULES = loadRules();
+const RULES = await loadRules();
 
 beforeAll(() => {
   // tsc exits non-zero on a type error anywhere it looks, yet still writes the files: the worker's existence decides

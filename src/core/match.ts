@@ -1,37 +1,17 @@
 /**
  * Rules → raw matches. One pass over the call sites the file model collected (dispatch by the
- * callee's last name), plus each rule's compiled query and named matcher. A rule that throws is
+ * callee's last name), plus each rule's compiled query and its own code. A rule that throws is
  * reported as a rule failure; the run goes on.
  */
 import type { Node } from "./python.js";
 import type { FileModel, CallSite, ValueInfo } from "./scope.js";
-import type { ArgCondition, CallPattern } from "./rules/schema.js";
-import type { Rule, RuleSet } from "./rules/load.js";
-import type { Confidence, Severity } from "./finding.js";
-import { MATCHERS } from "./matchers/index.js";
+import type { ArgConditionSpec as ArgCondition, CallPatternSpec as CallPattern, MatchOutcome, RawMatch, Rule, RuleSet } from "./types.js";
 import { argument, keywordArgument, hasKwargsSplat } from "./args.js";
+import { fillMessage } from "./messages.js";
+import { taintIndex } from "./taint.js";
 
-// matchers and fixes import these from ./args.js (importing them from here would be a cycle)
-export { argument, keywordArgument, hasKwargsSplat };
-
-export interface RawMatch {
-  rule: Rule;
-  node: Node;
-  call?: CallSite;
-  callee?: string;
-  severity: Severity;
-  confidence: Confidence;
-  message: string;
-  /** where an untrusted value came from (taint) */
-  source?: string;
-  /** free-form data a matcher hands to its fix builder */
-  data?: Record<string, unknown>;
-}
-
-export interface MatchOutcome {
-  matches: RawMatch[];
-  failures: { rule: string; error: string }[];
-}
+export type { RawMatch, MatchOutcome } from "./types.js";
+export { fillMessage };
 
 function literalValue(model: FileModel, n: Node, v: ValueInfo): string | number | boolean | null | undefined {
   if (v.kind === "constant") return v.value;
@@ -115,10 +95,6 @@ export function patternMatches(model: FileModel, call: CallSite, pattern: CallPa
   return true;
 }
 
-export function fillMessage(template: string, vars: Record<string, string | undefined>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
-}
-
 /** Run every enabled rule over one file model. */
 export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Rule) => boolean): MatchOutcome {
   const matches: RawMatch[] = [];
@@ -158,11 +134,12 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
         severity: pattern.severity ?? rule.severity,
         confidence: pattern.confidence ?? rule.confidence,
         message: fillMessage(pattern.message ?? rule.message, { callee }),
+        ...(pattern.fix ? { fix: { kind: "data" as const, spec: pattern.fix } } : {}),
       });
     }
   }
 
-  // 2. raw queries and named matchers
+  // 2. raw queries and the rules' own code
   for (const rule of rules.rules) {
     if (!isOn(rule)) continue;
     try {
@@ -172,25 +149,42 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
           matches.push({ rule, node: cap.node, severity: rule.severity, confidence: rule.confidence, message: rule.message });
         }
       }
-      if (rule.match.matcher) {
-        const found = MATCHERS[rule.match.matcher]({ model, rule, options: rule.match.options ?? {} });
-        for (const f of found) {
-          matches.push({
-            rule,
-            node: f.node,
-            call: f.call,
-            callee: f.callee,
-            severity: f.severity ?? rule.severity,
-            confidence: f.confidence ?? rule.confidence,
-            message: f.message ?? fillMessage(rule.message, { callee: f.callee }),
-            source: f.source,
-            data: f.data,
-          });
-        }
-      }
+      if (rule.match.taint) matches.push(...taintSinkMatches(model, rule, rule.match.taint));
+      if (rule.code?.match) matches.push(...rule.code.match(model, rule));
     } catch (e) {
       failures.push({ rule: rule.id, error: (e as Error).message });
     }
   }
   return { matches, failures };
+}
+
+type TaintSpec = NonNullable<Rule["match"]["taint"]>;
+
+/** Sink calls (by resolved name) whose argument carries untrusted data: certain, with the source named. */
+function taintSinkMatches(model: FileModel, rule: Rule, taint: TaintSpec): RawMatch[] {
+  const out: RawMatch[] = [];
+  for (const sink of taint.sinks) {
+    const calls = new Set(sink.calls);
+    const lasts = new Set([...calls].map((c) => c.replace(/\(\)/g, "").split(".").pop()!));
+    for (const call of model.calls) {
+      if (!model.inFocus(call.start)) continue;
+      const last = model.importedLastNames.get(call.lastName) ?? call.lastName;
+      if (!lasts.has(call.lastName) && !lasts.has(last)) continue;
+      const callee = model.calleeNames(call).find((q) => calls.has(q));
+      if (!callee) continue;
+      const source = taintIndex(model).callTaint(call, sink.position, sink.keyword);
+      if (!source) continue;
+      out.push({
+        rule,
+        node: call.node,
+        call,
+        callee,
+        severity: rule.severity,
+        confidence: "high",
+        message: fillMessage(rule.message, { callee }),
+        source: source.description,
+      });
+    }
+  }
+  return out;
 }

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 
+/** The categories (design.md): what a finding is about. No catch-all: a rule that fits none names a new one. */
 export const CATEGORIES = [
   "deserialization", "code-exec", "command-injection", "tls", "secrets", "auth", "sqli",
   "crypto-hash", "crypto-cipher", "random", "jwt", "xml", "yaml", "tempfile", "debug", "bind-all",
@@ -20,27 +21,50 @@ export const VALUE_KINDS = [
   "built", // fstring, percent, format or concat
 ] as const;
 
+/** Conditions on a value (an argument, the right side of an assignment, a dict value). Every one given must hold. */
+const valueFields = {
+  /** value classes (see ValueKind) */
+  kind: z.array(z.enum(VALUE_KINDS)).min(1).optional(),
+  /** literal equality: True → true, None → null, numbers, strings */
+  equals: Literal.optional(),
+  /** regular expression over a constant string value */
+  matches: z.string().optional(),
+  /** the value resolves (imports and aliases applied) to one of these dotted names */
+  resolves: z.array(z.string()).min(1).optional(),
+  /** a dict with this key (constant) whose value equals `equals`, or a list/tuple holding an item equal to `item` */
+  has_key: z.string().optional(),
+  item: Literal.optional(),
+};
+
+export const ValueCondition = z.object(valueFields).strict();
+
 /** A condition on one argument, found by position and/or keyword. A missing argument fails it. */
 export const ArgCondition = z
   .object({
     position: z.number().int().min(0).optional(),
     keyword: z.string().optional(),
-    /** value classes (see ValueKind) */
-    kind: z.array(z.enum(VALUE_KINDS)).min(1).optional(),
-    /** literal equality: True → true, None → null, numbers, strings */
-    equals: Literal.optional(),
-    /** regular expression over a constant string value */
-    matches: z.string().optional(),
-    /** the value resolves (imports and aliases applied) to one of these dotted names */
-    resolves: z.array(z.string()).min(1).optional(),
-    /** a dict with this key (constant) whose value equals `equals`, or a list/tuple holding an item equal to `item` */
-    has_key: z.string().optional(),
-    item: Literal.optional(),
+    ...valueFields,
   })
   .strict()
   .refine((c) => c.position !== undefined || c.keyword !== undefined, {
     message: "an argument condition needs `position` or `keyword`",
   });
+
+export const Edit = z.union([
+  z.object({ rename_callee: z.string() }).strict(),
+  z.object({ remove_keyword: z.string() }).strict(),
+  z.object({ set_keyword: z.object({ name: z.string(), value: z.string() }).strict() }).strict(),
+]);
+
+/** What a call pattern may say about the fix of its own matches (else the rule's fix applies). */
+export const FixOverride = z
+  .object({
+    /** declarative edits on the flagged call */
+    edits: z.array(Edit).optional(),
+    /** no one-click fix for these matches, and why (shown with the example) */
+    decline: z.string().optional(),
+  })
+  .strict();
 
 export const CallPattern = z
   .object({
@@ -56,31 +80,37 @@ export const CallPattern = z
     severity: Level.optional(),
     confidence: Level.optional(),
     message: z.string().optional(),
+    fix: FixOverride.optional(),
   })
   .strict();
 
-export const Edit = z.union([
-  z.object({ rename_callee: z.string() }).strict(),
-  z.object({ remove_keyword: z.string() }).strict(),
-  z.object({ set_keyword: z.object({ name: z.string(), value: z.string() }).strict() }).strict(),
-]);
+/** Where untrusted data must not arrive: calls (resolved names) and the argument that counts (any when omitted). */
+export const TaintSink = z
+  .object({
+    calls: z.array(z.string().min(1)).min(1),
+    position: z.number().int().min(0).optional(),
+    keyword: z.string().optional(),
+  })
+  .strict();
+
+/** Taint as data: the finding is a sink call that receives a value from one of the taint models' sources. */
+export const TaintSpec = z
+  .object({
+    sinks: z.array(TaintSink).min(1),
+  })
+  .strict();
 
 export const FixSpec = z
   .object({
     safety: z.enum(["safe", "review", "explain"]),
     /** one line shown with a `review` suggestion */
     caveat: z.string().optional(),
-    /** declarative edits on the flagged call */
+    /** declarative edits on the flagged call (a rule with code may build its fix in `<id>.ts` instead) */
     edits: z.array(Edit).optional(),
-    /** a named fix builder in src/core/fixes/ for what data cannot say */
-    builder: z.string().optional(),
     /** the secure pattern, shown as plain code for `explain` and when a fix is withheld */
     example: z.string().optional(),
   })
   .strict()
-  .refine((f) => f.safety === "explain" || f.edits || f.builder, {
-    message: "a safe or review fix needs `edits` or a `builder`",
-  })
   .refine((f) => f.safety !== "explain" || f.example, { message: "an explain fix needs an `example`" })
   .refine((f) => f.safety !== "review" || f.caveat, { message: "a review fix needs a one-line `caveat`" });
 
@@ -119,18 +149,18 @@ export const RuleFile = z
       .strict(),
     /** the finding message; `{callee}` is replaced with the resolved callee */
     message: z.string(),
+    /** parameters of the rule's code module (`<id>.ts`), checked by its own schema when the rule loads */
+    options: z.record(z.string(), z.unknown()).optional(),
     match: z
       .object({
         patterns: z.array(CallPattern).optional(),
         /** a raw tree-sitter query; the `@finding` capture is reported */
         query: z.string().optional(),
-        /** a named TypeScript matcher in src/core/matchers/ */
-        matcher: z.string().optional(),
-        /** matcher parameters */
-        options: z.record(z.string(), z.unknown()).optional(),
+        /** untrusted data reaching a sink */
+        taint: TaintSpec.optional(),
       })
       .strict()
-      .refine((m) => m.patterns || m.query || m.matcher, { message: "match needs patterns, a query or a matcher" }),
+      .default({}),
     fix: FixSpec.optional(),
     examples: z
       .object({
@@ -144,8 +174,6 @@ export const RuleFile = z
     message: "a fixable rule needs at least one `bad` example with its `fixed` text",
   });
 
-export type RuleFile = z.infer<typeof RuleFile>;
 export type CallPattern = z.infer<typeof CallPattern>;
 export type ArgCondition = z.infer<typeof ArgCondition>;
-export type FixSpec = z.infer<typeof FixSpec>;
 export type EditSpec = z.infer<typeof Edit>;
