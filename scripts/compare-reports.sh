@@ -37,7 +37,7 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 const require = createRequire(process.argv[1] + "/");
 const { parse } = require("yaml");
-const [rulesDir, out] = process.argv.slice(1);
+const [rulesDir, out] = process.argv.slice(2);
 const files = [];
 const walk = (d) => { for (const n of readdirSync(d).sort()) { const p = join(d, n); if (statSync(p).isDirectory()) { if (!n.startsWith("_")) walk(p); } else if (n.endsWith(".yml")) files.push(p); } };
 walk(rulesDir);
@@ -64,7 +64,7 @@ normalise() {
 
 scan() {
   local root=$1 label=$2; shift 2
-  (cd "$root" && node dist/src/cli.js scan "$@" --format json --fail-on never --no-cache) | normalise > "$work/$label.json" || true
+  (cd "$root" && node bin/hunkguard.js scan "$@" --format json --fail-on never) | normalise > "$work/$label.json" || true
 }
 
 status=0
