@@ -378,7 +378,7 @@ function proposeFix(model: FileModel, match: RawMatch, spec: NonNullable<Rule["f
   if (plan?.kind === "code") return plan.build(model);
   if (plan?.kind === "data") return declarativeFix(model, match, plan.spec);
   if (match.rule.code?.fix) return match.rule.code.fix(model, match);
-  return declarativeFix(model, match, { edits: spec.edits });
+  return declarativeFix(model, match, { edits: spec.edits, requires: spec.requires });
 }
 
 /** Build and place the fix for one finding: the outcome when it is already decided, else the suggestions left to check. */

@@ -3,89 +3,20 @@
  * callee's last name), plus each rule's compiled query and its own code. A rule that throws is
  * reported as a rule failure; the run goes on.
  */
-import type { Node } from "./python.js";
-import type { FileModel, CallSite, ValueInfo } from "./scope.js";
-import type { ArgConditionSpec as ArgCondition, CallPatternSpec as CallPattern, MatchOutcome, RawMatch, Rule, RuleSet } from "./types.js";
-import { argument, keywordArgument, hasKwargsSplat } from "./args.js";
+import type { FileModel, CallSite, Scope } from "./scope.js";
+import type { CallPatternSpec as CallPattern, MatchOutcome, RawMatch, Rule, RuleSet } from "./types.js";
+import { keywordArgument, hasKwargsSplat } from "./args.js";
+import { conditionHolds, regex, valueHolds } from "./conditions.js";
+import { startOf, type Node } from "./python.js";
+import type { AssignmentPatternSpec, ReferencePatternSpec } from "./rules/schema.js";
 import { fillMessage } from "./messages.js";
 import { taintIndex } from "./taint.js";
 
 export type { RawMatch, MatchOutcome } from "./types.js";
 export { fillMessage };
 
-function literalValue(model: FileModel, n: Node, v: ValueInfo): string | number | boolean | null | undefined {
-  if (v.kind === "constant") return v.value;
-  if (v.kind !== "literal") return undefined;
-  switch (n.type) {
-    case "true":
-      return true;
-    case "false":
-      return false;
-    case "none":
-      return null;
-    default: {
-      const num = Number(model.text(n).replace(/_/g, ""));
-      return Number.isNaN(num) ? undefined : num;
-    }
-  }
-}
-
-function kindMatches(wanted: string[], v: ValueInfo): boolean {
-  for (const k of wanted) {
-    if (k === v.kind) return true;
-    if (k === "dynamic" && v.kind !== "constant" && v.kind !== "literal") return true;
-    if (k === "built" && (v.kind === "fstring" || v.kind === "percent" || v.kind === "format" || v.kind === "concat")) return true;
-  }
-  return false;
-}
-
-const regexCache = new Map<string, RegExp>();
-function regex(src: string): RegExp {
-  let r = regexCache.get(src);
-  if (!r) regexCache.set(src, (r = new RegExp(src)));
-  return r;
-}
-
-export function conditionHolds(model: FileModel, call: CallSite, c: ArgCondition): boolean {
-  const node = argument(model, call, c.position, c.keyword);
-  if (!node) return false;
-  const v = model.classify(node, call.scope);
-  if (c.kind && !kindMatches(c.kind, v)) return false;
-  if (c.has_key !== undefined || c.item !== undefined) {
-    if (!containerHas(model, call, node, c)) return false;
-  } else if (c.equals !== undefined && literalValue(model, node, v) !== c.equals) return false;
-  if (c.matches !== undefined && (v.kind !== "constant" || !regex(c.matches).test(v.value!))) return false;
-  if (c.resolves && !model.resolve(node, call.scope).some((q) => c.resolves!.includes(q))) return false;
-  return true;
-}
-
-function containerHas(model: FileModel, call: CallSite, node: Node, c: ArgCondition): boolean {
-  if (c.has_key !== undefined) {
-    if (node.type !== "dictionary") return false;
-    for (const pair of node.namedChildren) {
-      if (pair.type !== "pair") continue;
-      const k = pair.childForFieldName("key");
-      const val = pair.childForFieldName("value");
-      if (!k || !val) continue;
-      const kv = model.classify(k, call.scope);
-      if (kv.kind !== "constant" || kv.value !== c.has_key) continue;
-      if (c.equals === undefined) return true;
-      return literalValue(model, val, model.classify(val, call.scope)) === c.equals;
-    }
-    return false;
-  }
-  if (node.type !== "list" && node.type !== "tuple" && node.type !== "set") {
-    const v = model.classify(node, call.scope);
-    return literalValue(model, node, v) === c.item;
-  }
-  for (const item of node.namedChildren) {
-    const iv = literalValue(model, item, model.classify(item, call.scope));
-    if (typeof iv === "string" && typeof c.item === "string" ? iv.toLowerCase() === c.item.toLowerCase() : iv === c.item) return true;
-  }
-  return false;
-}
-
 export function patternMatches(model: FileModel, call: CallSite, pattern: CallPattern): boolean {
+  if (pattern.no_kwargs_splat && hasKwargsSplat(call)) return false;
   for (const c of pattern.args ?? []) if (!conditionHolds(model, call, c)) return false;
   if (pattern.missing?.length) {
     if (hasKwargsSplat(call)) return false;
@@ -126,6 +57,7 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
       }
       // one finding per rule and call, even when several patterns of the rule match
       if (matches.some((m) => m.rule === rule && m.node.id === call.node.id)) continue;
+      if (rule.match.unless_file && fileSilences(model, rule)) continue;
       matches.push({
         rule,
         node: call.node,
@@ -133,7 +65,7 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
         callee,
         severity: pattern.severity ?? rule.severity,
         confidence: pattern.confidence ?? rule.confidence,
-        message: fillMessage(pattern.message ?? rule.message, { callee }),
+        message: fillMessage(pattern.message ?? rule.message, { callee, name: callee.slice(callee.lastIndexOf(".") + 1) }),
         ...(pattern.fix ? { fix: { kind: "data" as const, spec: pattern.fix } } : {}),
       });
     }
@@ -149,6 +81,9 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
           matches.push({ rule, node: cap.node, severity: rule.severity, confidence: rule.confidence, message: rule.message });
         }
       }
+      const silenced = rule.match.unless_file ? () => fileSilences(model, rule) : () => false;
+      if (rule.match.assignments && !silenced()) matches.push(...assignmentMatches(model, rule, rule.match.assignments));
+      if (rule.match.references && !silenced()) matches.push(...referenceMatches(model, rule, rule.match.references));
       if (rule.match.taint) matches.push(...taintSinkMatches(model, rule, rule.match.taint));
       if (rule.code?.match) matches.push(...rule.code.match(model, rule));
     } catch (e) {
@@ -184,6 +119,152 @@ function taintSinkMatches(model: FileModel, rule: Rule, taint: TaintSpec): RawMa
         message: fillMessage(rule.message, { callee }),
         source: source.description,
       });
+    }
+  }
+  return out;
+}
+
+const silencedFiles = new WeakMap<FileModel, Map<Rule, boolean>>();
+
+/** Whether a file-level fact (`unless_file`) silences the rule in this file; computed once per file. */
+function fileSilences(model: FileModel, rule: Rule): boolean {
+  let memo = silencedFiles.get(model);
+  if (!memo) silencedFiles.set(model, (memo = new Map()));
+  let out = memo.get(rule);
+  if (out === undefined) {
+    const u = rule.match.unless_file!;
+    out = false;
+    if (u.calls?.length) {
+      const calls = new Set(u.calls);
+      const lasts = new Set(u.calls.map((c) => c.slice(c.lastIndexOf(".") + 1)));
+      out = model.calls.some((c) => lasts.has(c.lastName) && model.calleeNames(c).some((q) => calls.has(q)));
+    }
+    if (!out && u.assigns_attribute?.length) {
+      const names = new Set(u.assigns_attribute);
+      out = model.assignments.some(({ node }) => {
+        const left = node.childForFieldName("left");
+        return left?.type === "attribute" && names.has(model.text(left.childForFieldName("attribute")!));
+      });
+    }
+    memo.set(rule, out);
+  }
+  return out;
+}
+
+/** Whether the object of an attribute or subscript target meets the pattern's condition. */
+function objectHolds(model: FileModel, obj: Node, scope: Scope, c: NonNullable<AssignmentPatternSpec["target"]["object"]>): boolean {
+  let n: Node | null = obj;
+  if (c.attribute !== undefined) {
+    if (n.type !== "attribute" || model.text(n.childForFieldName("attribute")!) !== c.attribute) return false;
+    n = n.childForFieldName("object");
+    if (!n) return false;
+  }
+  if (c.resolves && !model.resolve(n, scope).some((q) => c.resolves!.includes(q))) return false;
+  if (c.text_matches !== undefined && !regex(c.text_matches).test(model.text(n))) return false;
+  return true;
+}
+
+/** Assignments whose target and value meet a pattern: the finding is the assignment statement. */
+function assignmentMatches(model: FileModel, rule: Rule, patterns: AssignmentPatternSpec[]): RawMatch[] {
+  const out: RawMatch[] = [];
+  // a target's attribute or key is written in the file: most files have none of them
+  const words = patterns.map((p) => p.target.attribute ?? p.target.key ?? null);
+  if (words.every((w) => w !== null && !model.source.includes(w))) return out;
+  for (const { node, scope } of model.assignments) {
+    if (!model.inFocus(startOf(node))) continue;
+    const left = node.childForFieldName("left");
+    const right = node.childForFieldName("right");
+    if (!left || !right) continue;
+    for (const p of patterns) {
+      if (!targetHolds(model, left, scope, p.target)) continue;
+      if (p.value && !valueHolds(model, right, scope, p.value)) continue;
+      out.push({
+        rule,
+        node,
+        callee: p.callee,
+        severity: p.severity ?? rule.severity,
+        confidence: p.confidence ?? rule.confidence,
+        message: fillMessage(p.message ?? rule.message, { callee: p.callee, target: model.text(left) }),
+        ...(p.fix ? { fix: { kind: "data" as const, spec: p.fix } } : {}),
+      });
+      break;
+    }
+  }
+  return out;
+}
+
+function targetHolds(model: FileModel, left: Node, scope: Scope, t: AssignmentPatternSpec["target"]): boolean {
+  let obj: Node | null = null;
+  if (t.attribute !== undefined) {
+    if (left.type !== "attribute" || model.text(left.childForFieldName("attribute")!) !== t.attribute) return false;
+    obj = left.childForFieldName("object");
+  } else if (t.key !== undefined) {
+    if (left.type !== "subscript") return false;
+    const key = left.childForFieldName("subscript");
+    const k = key ? model.classify(key, scope) : null;
+    if (!k || k.kind !== "constant" || k.value !== t.key) return false;
+    obj = left.childForFieldName("value");
+  }
+  if (t.object && (!obj || !objectHolds(model, obj, scope, t.object))) return false;
+  if (t.resolves && !model.resolve(left, scope).some((q) => t.resolves!.includes(q))) return false;
+  return true;
+}
+
+/** The innermost scope holding string index `at` (scopes nest, so the latest start wins). */
+function scopeAt(model: FileModel, at: number): Scope {
+  let best = model.module;
+  for (const s of model.scopes) if (s.start <= at && at < s.end && s.start >= best.start) best = s;
+  return best;
+}
+
+/**
+ * Uses of dotted names as values, found from their last name in the text (most files have none,
+ * and the tree is only visited at a hit): passed to a call, assigned (not as a subscript's target:
+ * `table[ssl.PROTOCOL_TLSv1] = …` maps versions, it selects none), or a parameter's default.
+ * Comparisons and dict keys are not uses.
+ */
+function referenceMatches(model: FileModel, rule: Rule, patterns: ReferencePatternSpec[]): RawMatch[] {
+  const out: RawMatch[] = [];
+  const lasts = [...new Set(patterns.flatMap((p) => p.names.map((q) => q.slice(q.lastIndexOf(".") + 1))))];
+  const re = new RegExp(`\\b(?:${lasts.map((l) => l.replace(/[^\w]/g, "\\$&")).join("|")})\\b`, "g");
+  const root = model.parsed.tree.rootNode;
+  for (const m of model.source.matchAll(re)) {
+    if (!model.inFocus(m.index!)) continue;
+    const node = root.descendantForIndex(m.index!, m.index! + m[0].length);
+    if (node.type !== "identifier" || node.startIndex !== m.index) continue; // in a string or comment
+    let expr: Node = node;
+    const parent = node.parent;
+    if (!parent) continue;
+    if (parent.type === "attribute") {
+      if (parent.childForFieldName("attribute")?.id !== node.id) continue;
+      expr = parent;
+    } else if (parent.type === "dotted_name" || parent.type === "aliased_import" || (parent.type === "keyword_argument" && parent.childForFieldName("name")?.id === node.id)) {
+      continue;
+    }
+    const holder = expr.parent;
+    if (!holder) continue;
+    let context: "argument" | "assignment" | "default" | null = null;
+    if (holder.type === "argument_list") context = "argument";
+    else if (holder.type === "keyword_argument" && holder.childForFieldName("value")?.id === expr.id) context = "argument";
+    else if (holder.type === "assignment" && holder.childForFieldName("right")?.id === expr.id && holder.childForFieldName("left")?.type !== "subscript") context = "assignment";
+    else if ((holder.type === "default_parameter" || holder.type === "typed_default_parameter") && holder.childForFieldName("value")?.id === expr.id) context = "default";
+    if (!context) continue;
+    let scope = scopeAt(model, expr.startIndex);
+    // parameter defaults are evaluated in the scope around the function
+    if (context === "default" && scope.parent) scope = scope.parent;
+    const names = model.resolve(expr, scope);
+    for (const p of patterns) {
+      const qualified = names.find((q) => p.names.includes(q));
+      if (!qualified || !p.in.includes(context)) continue;
+      out.push({
+        rule,
+        node: expr,
+        callee: qualified,
+        severity: p.severity ?? rule.severity,
+        confidence: p.confidence ?? rule.confidence,
+        message: fillMessage(p.message ?? rule.message, { callee: qualified, text: model.text(expr) }),
+      });
+      break;
     }
   }
   return out;

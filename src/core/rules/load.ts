@@ -96,12 +96,12 @@ export function parseRule(text: string, file: string): Rule {
 /** The checks that need the rule's code known: something matches, a fix has a way to be built. */
 function checkComplete(rule: Rule): void {
   const m = rule.match;
-  if (!m.patterns?.length && !m.query && !m.taint && !rule.code?.match) {
-    throw new RuleLoadError(`${rule.file}: match needs patterns, a query or taint sinks, or the rule's code (${rule.id}.ts) must export a match`);
+  if (!m.patterns?.length && !m.assignments?.length && !m.references?.length && !m.query && !m.taint && !rule.code?.match) {
+    throw new RuleLoadError(`${rule.file}: match needs patterns, assignments, references, a query or taint sinks, or the rule's code (${rule.id}.ts) must export a match`);
   }
   if (rule.options && !rule.code) throw new RuleLoadError(`${rule.file}: \`options\` are for the rule's code, and there is no ${rule.id}.ts`);
   const fix = rule.fix;
-  if (fix && fix.safety !== "explain" && !fix.edits && !rule.code?.fix && !(m.patterns ?? []).some((p) => p.fix)) {
+  if (fix && fix.safety !== "explain" && !fix.edits && !rule.code?.fix && ![...(m.patterns ?? []), ...(m.assignments ?? [])].some((p) => p.fix)) {
     throw new RuleLoadError(`${rule.file}: a safe or review fix needs \`edits\`, or a fix in the rule's code (${rule.id}.ts)`);
   }
 }

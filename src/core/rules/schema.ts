@@ -50,17 +50,81 @@ export const ArgCondition = z
     message: "an argument condition needs `position` or `keyword`",
   });
 
+/** Why an edit or a requirement cannot be met on this code: shown with the example, counted as a withheld fix. */
+const Otherwise = z.string().optional();
+
 export const Edit = z.union([
-  z.object({ rename_callee: z.string() }).strict(),
+  /** the callee's last name: `y.load(…)` → `y.safe_load(…)`; a map renames by the current last name */
+  z.object({
+    rename_callee: z.union([
+      z.string(),
+      z.object({ to: z.union([z.string(), z.record(z.string(), z.string())]), otherwise: Otherwise }).strict(),
+    ]),
+  }).strict(),
+  /**
+   * the whole callee by a dotted name (a map: by the resolved callee's last name), written the way
+   * the file reaches it: the same module's attribute, a `from` import, the module's import — or,
+   * with `import: add`, a new `import module` (placed by the engine)
+   */
+  z.object({
+    replace_callee: z
+      .object({
+        with: z.union([z.string(), z.record(z.string(), z.string())]),
+        import: z.enum(["existing", "add"]).default("existing"),
+        otherwise: Otherwise,
+        /** for a map: the reason when the callee's name is not in it */
+        unmapped: Otherwise,
+      })
+      .strict(),
+  }).strict(),
   z.object({ remove_keyword: z.string() }).strict(),
-  z.object({ set_keyword: z.object({ name: z.string(), value: z.string() }).strict() }).strict(),
+  /** the keyword argument, else the positional one (nothing to remove is not an error) */
+  z.object({ remove_argument: z.object({ keyword: z.string().optional(), position: z.number().int().min(0).optional() }).strict() }).strict(),
+  /** add `name=value` or replace its value; `string:` writes a string literal in the call's own quote style */
+  z.object({
+    set_keyword: z.union([
+      z.object({ name: z.string(), value: z.string() }).strict(),
+      z.object({ name: z.string(), string: z.string() }).strict(),
+    ]),
+  }).strict(),
+  /** drop `key` from the dict literal passed as `keyword` (the whole argument when it is the only key) */
+  z.object({ remove_dict_key: z.object({ keyword: z.string(), key: z.string() }).strict() }).strict(),
+  /** delete the flagged statement's line (not when it is alone in its block or shares its line) */
+  z.object({ delete_statement: z.literal(true) }).strict(),
 ]);
+
+/** A condition the call must meet for the fix to apply; else the fix is withheld with `otherwise`. */
+export const Requirement = z
+  .object({
+    /** every argument condition holds */
+    args: z.array(ArgCondition).optional(),
+    /** no argument condition holds */
+    unless: z.array(ArgCondition).optional(),
+    /** these keywords are absent */
+    missing: z.array(z.string()).optional(),
+    /** at most `positional` positional arguments, only these keywords, no `*`/`**` */
+    arguments: z
+      .object({
+        positional: z.number().int().min(0),
+        keywords: z.array(z.string()).default([]),
+        /** the reason for a positional argument too many (default: `otherwise`) */
+        positional_reason: z.string().optional(),
+        /** the reason for a keyword not allowed; `{keyword}` is its name (default: `otherwise`) */
+        keyword_reason: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    otherwise: z.string(),
+  })
+  .strict();
 
 /** What a call pattern may say about the fix of its own matches (else the rule's fix applies). */
 export const FixOverride = z
   .object({
     /** declarative edits on the flagged call */
     edits: z.array(Edit).optional(),
+    /** conditions for the edits to apply, checked after them, in order */
+    requires: z.array(Requirement).optional(),
     /** no one-click fix for these matches, and why (shown with the example) */
     decline: z.string().optional(),
   })
@@ -76,11 +140,72 @@ export const CallPattern = z
     missing: z.array(z.string()).optional(),
     /** any condition holding means no match */
     unless: z.array(ArgCondition).optional(),
+    /** no match when the call passes `**kwargs` (a keyword condition may be in them) */
+    no_kwargs_splat: z.boolean().optional(),
     /** overrides for this pattern */
     severity: Level.optional(),
     confidence: Level.optional(),
     message: z.string().optional(),
     fix: FixOverride.optional(),
+  })
+  .strict();
+
+/** What the object of an attribute must be: resolved names, the `.attribute` it is read through, its text. */
+const ObjectCondition = z
+  .object({
+    /** the object is `<x>.<attribute>`; the other conditions apply to `<x>` */
+    attribute: z.string().optional(),
+    resolves: z.array(z.string()).min(1).optional(),
+    /** regular expression over the object's source text */
+    text_matches: z.string().optional(),
+  })
+  .strict();
+
+/** An assignment: `obj.attr = value`, `obj[key] = value`, or a target that resolves to a dotted name. The finding is the assignment. */
+export const AssignmentPattern = z
+  .object({
+    target: z
+      .object({
+        /** `<object>.<attribute> = …` */
+        attribute: z.string().optional(),
+        /** `<object>[<key>] = …` with a constant key */
+        key: z.string().optional(),
+        object: ObjectCondition.optional(),
+        /** the target itself resolves to one of these (`ssl._create_default_https_context`) */
+        resolves: z.array(z.string()).min(1).optional(),
+      })
+      .strict()
+      .refine((t) => t.attribute !== undefined || t.key !== undefined || t.resolves !== undefined, {
+        message: "an assignment target needs `attribute`, `key` or `resolves`",
+      }),
+    value: ValueCondition.optional(),
+    /** the name `{callee}` stands for in the message */
+    callee: z.string().optional(),
+    severity: Level.optional(),
+    confidence: Level.optional(),
+    message: z.string().optional(),
+    fix: FixOverride.optional(),
+  })
+  .strict();
+
+/** A dotted name used as a value: passed to a call, assigned, or a parameter's default. The finding is the name; `{text}` is how it is written. */
+export const ReferencePattern = z
+  .object({
+    names: z.array(z.string().min(1)).min(1),
+    in: z.array(z.enum(["argument", "assignment", "default"])).min(1),
+    severity: Level.optional(),
+    confidence: Level.optional(),
+    message: z.string().optional(),
+  })
+  .strict();
+
+/** Facts about the whole file that silence the rule in it. */
+export const UnlessFile = z
+  .object({
+    /** the file calls one of these (resolved names): `defusedxml.xmlrpc.monkey_patch()` */
+    calls: z.array(z.string()).optional(),
+    /** the file assigns an attribute of this name anywhere: `TarFile.extraction_filter = …` */
+    assigns_attribute: z.array(z.string()).optional(),
   })
   .strict();
 
@@ -107,6 +232,8 @@ export const FixSpec = z
     caveat: z.string().optional(),
     /** declarative edits on the flagged call (a rule with code may build its fix in `<id>.ts` instead) */
     edits: z.array(Edit).optional(),
+    /** conditions for the edits to apply, checked after them, in order */
+    requires: z.array(Requirement).optional(),
     /** the secure pattern, shown as plain code for `explain` and when a fix is withheld */
     example: z.string().optional(),
   })
@@ -156,8 +283,14 @@ export const RuleFile = z
         patterns: z.array(CallPattern).optional(),
         /** a raw tree-sitter query; the `@finding` capture is reported */
         query: z.string().optional(),
+        /** assignments to attributes, subscripts (config keys) or resolved names */
+        assignments: z.array(AssignmentPattern).optional(),
+        /** dotted names used as arguments, assigned values or parameter defaults */
+        references: z.array(ReferencePattern).optional(),
         /** untrusted data reaching a sink */
         taint: TaintSpec.optional(),
+        /** no finding in a file where one of these holds */
+        unless_file: UnlessFile.optional(),
       })
       .strict()
       .default({}),
@@ -177,3 +310,6 @@ export const RuleFile = z
 export type CallPattern = z.infer<typeof CallPattern>;
 export type ArgCondition = z.infer<typeof ArgCondition>;
 export type EditSpec = z.infer<typeof Edit>;
+export type RequirementSpec = z.infer<typeof Requirement>;
+export type AssignmentPatternSpec = z.infer<typeof AssignmentPattern>;
+export type ReferencePatternSpec = z.infer<typeof ReferencePattern>;
