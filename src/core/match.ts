@@ -10,13 +10,14 @@ import { conditionHolds, regex, valueHolds } from "./conditions.js";
 import { startOf, type Node } from "./python.js";
 import type { AssignmentPatternSpec, ReferencePatternSpec } from "./rules/schema.js";
 import { fillMessage } from "./messages.js";
-import { taintIndex } from "./taint.js";
+import { taintIndex, DEFAULT_PROFILE } from "./taint.js";
 
 export type { RawMatch, MatchOutcome } from "./types.js";
 export { fillMessage };
 
 export function patternMatches(model: FileModel, call: CallSite, pattern: CallPattern): boolean {
   if (pattern.no_kwargs_splat && hasKwargsSplat(call)) return false;
+  if (pattern.unless_receiver_call && receiverCalled(model, call, pattern.unless_receiver_call)) return false;
   for (const c of pattern.args ?? []) if (!conditionHolds(model, call, c)) return false;
   if (pattern.missing?.length) {
     if (hasKwargsSplat(call)) return false;
@@ -84,7 +85,7 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
       const silenced = rule.match.unless_file ? () => fileSilences(model, rule) : () => false;
       if (rule.match.assignments && !silenced()) matches.push(...assignmentMatches(model, rule, rule.match.assignments));
       if (rule.match.references && !silenced()) matches.push(...referenceMatches(model, rule, rule.match.references));
-      if (rule.match.taint) matches.push(...taintSinkMatches(model, rule, rule.match.taint));
+      if (rule.match.taint) matches.push(...taintSinkMatches(model, rule, rule.match.taint, rules));
       if (rule.code?.match) matches.push(...rule.code.match(model, rule));
     } catch (e) {
       failures.push({ rule: rule.id, error: (e as Error).message });
@@ -96,8 +97,9 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
 type TaintSpec = NonNullable<Rule["match"]["taint"]>;
 
 /** Sink calls (by resolved name) whose argument carries untrusted data: certain, with the source named. */
-function taintSinkMatches(model: FileModel, rule: Rule, taint: TaintSpec): RawMatch[] {
+function taintSinkMatches(model: FileModel, rule: Rule, taint: TaintSpec, rules: RuleSet): RawMatch[] {
   const out: RawMatch[] = [];
+  const profile = taint.threats || taint.sanitizers ? { threats: taint.threats ?? DEFAULT_PROFILE.threats, sanitizers: (taint.sanitizers ?? []).flatMap((s) => s.calls) } : DEFAULT_PROFILE;
   for (const sink of taint.sinks) {
     const calls = new Set(sink.calls);
     const lasts = new Set([...calls].map((c) => c.replace(/\(\)/g, "").split(".").pop()!));
@@ -107,7 +109,7 @@ function taintSinkMatches(model: FileModel, rule: Rule, taint: TaintSpec): RawMa
       if (!lasts.has(call.lastName) && !lasts.has(last)) continue;
       const callee = model.calleeNames(call).find((q) => calls.has(q));
       if (!callee) continue;
-      const source = taintIndex(model).callTaint(call, sink.position, sink.keyword);
+      const source = taintIndex(model, rules.taintSources, profile).callTaint(call, sink.position, sink.keyword);
       if (!source) continue;
       out.push({
         rule,
@@ -268,4 +270,14 @@ function referenceMatches(model: FileModel, rule: Rule, patterns: ReferencePatte
     }
   }
   return out;
+}
+
+/** `obj.m(...)` where `obj` (by its text) also receives `obj.<method>(…<mentions>…)` somewhere in the file. */
+function receiverCalled(model: FileModel, call: CallSite, c: { method: string; mentions: string }): boolean {
+  if (call.fnType !== "attribute") return false;
+  const objText = model.text(call.fn.childForFieldName("object")!);
+  const mentions = regex(`(?:${c.mentions.replace(/[^\w]/g, "\\$&")})`);
+  return model.calls.some(
+    (o) => o.lastName === c.method && o.fnType === "attribute" && model.text(o.fn.childForFieldName("object")!) === objText && !!o.args && mentions.test(model.text(o.args).toLowerCase()),
+  );
 }

@@ -6,7 +6,7 @@ import type Parser from "tree-sitter";
 import type { z } from "zod";
 import type { Node } from "./python.js";
 import type { FileModel, CallSite } from "./scope.js";
-import type { RuleFile as RuleFileSchema, FixSpec as FixSpecSchema, FixOverride as FixOverrideSchema } from "./rules/schema.js";
+import type { RuleFile as RuleFileSchema, FixSpec as FixSpecSchema, FixOverride as FixOverrideSchema, TaintSourceSpec } from "./rules/schema.js";
 
 export type Severity = "high" | "medium" | "low";
 export type Confidence = "high" | "medium" | "low";
@@ -101,6 +101,8 @@ export interface RuleSet {
   byId: Map<string, Rule>;
   /** call patterns indexed by the last segment of the callee, for the one pass over call sites */
   callIndex: Map<string, { rule: Rule; pattern: CallPatternSpec }[]>;
+  /** where untrusted values enter (rules/_models/taint.yml) */
+  taintSources: TaintSourceSpec[];
 }
 
 export type CallPatternSpec = NonNullable<RuleFile["match"]["patterns"]>[number];

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
 import { join, relative, basename, dirname, sep, extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
-import { RuleFile } from "./schema.js";
+import { RuleFile, ModelFile, type TaintSourceSpec } from "./schema.js";
 import { compileQuery } from "../python.js";
 import { bindRuleCode, isRuleCode } from "../rule-code.js";
 import type { Rule, RuleSet, CallPatternSpec } from "../types.js";
@@ -107,7 +107,7 @@ function checkComplete(rule: Rule): void {
 }
 
 /** Build the rule set: ids unique, call patterns indexed by their callee's last name. */
-export function buildRuleSet(rules: Rule[]): RuleSet {
+export function buildRuleSet(rules: Rule[], taintSources: TaintSourceSpec[] = packagedSources()): RuleSet {
   const byId = new Map<string, Rule>();
   const callIndex: RuleSet["callIndex"] = new Map();
   for (const rule of rules) {
@@ -122,7 +122,13 @@ export function buildRuleSet(rules: Rule[]): RuleSet {
       }
     }
   }
-  return { rules, byId, callIndex };
+  return { rules, byId, callIndex, taintSources };
+}
+
+let packaged: TaintSourceSpec[] | null = null;
+/** The taint sources shipped with the package (for a rule set built by hand). */
+function packagedSources(): TaintSourceSpec[] {
+  return (packaged ??= readModels(defaultRulesDir()).sources);
 }
 
 /** The code module beside a rule file, if there is one: its URL to import. */
@@ -168,11 +174,67 @@ export function loadRules(dir: string = defaultRulesDir()): Promise<RuleSet> {
   return hit;
 }
 
+/** The shared data of rules/_models/*.yml: call groups by name. */
+interface Models {
+  calls: Map<string, string[]>;
+  sources: TaintSourceSpec[];
+}
+
+function readModels(dir: string): Models {
+  const models: Models = { calls: new Map(), sources: [] };
+  const folder = join(dir, "_models");
+  if (!existsSync(folder)) return models;
+  for (const name of readdirSync(folder).sort()) {
+    if (!name.endsWith(".yml")) continue;
+    const file = `rules/_models/${name}`;
+    let data: unknown;
+    try {
+      data = parseYaml(readFileSync(join(folder, name), "utf8"));
+    } catch (e) {
+      throw new RuleLoadError(`${file}: not valid YAML: ${(e as Error).message}`);
+    }
+    const parsed = ModelFile.safeParse(data);
+    if (!parsed.success) throw new RuleLoadError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+    for (const [group, calls] of Object.entries(parsed.data.calls ?? {})) {
+      if (models.calls.has(group)) throw new RuleLoadError(`${file}: the call group "${group}" is defined twice`);
+      models.calls.set(group, calls);
+    }
+    for (const src of parsed.data.sources ?? []) {
+      if (models.sources.some((o) => o.id === src.id)) throw new RuleLoadError(`${file}: the source "${src.id}" is defined twice`);
+      models.sources.push(src);
+    }
+  }
+  return models;
+}
+
+const CALLEE_NAME = /^(?:[A-Za-z_]\w*(?:\(\))?)(?:\.[A-Za-z_]\w*(?:\(\))?)*$/;
+
+/** Expand `@group` in the rule's call patterns, and check every callee is a dotted name. */
+function resolveNames(rule: Rule, models: Models): void {
+  for (const p of rule.match.patterns ?? []) {
+    const calls: string[] = [];
+    for (const c of p.calls) {
+      if (c.startsWith("@")) {
+        const group = models.calls.get(c.slice(1));
+        if (!group) throw new RuleLoadError(`${rule.file}: unknown call group "${c}" (groups live in rules/_models/)`);
+        calls.push(...group);
+      } else calls.push(c);
+    }
+    for (const c of calls) if (!CALLEE_NAME.test(c)) throw new RuleLoadError(`${rule.file}: "${c}" is not a dotted callee name`);
+    p.calls = calls;
+  }
+  for (const sink of rule.match.taint?.sinks ?? []) {
+    for (const c of sink.calls) if (!CALLEE_NAME.test(c)) throw new RuleLoadError(`${rule.file}: "${c}" is not a dotted callee name`);
+  }
+}
+
 async function readRules(dir: string): Promise<RuleSet> {
   const rules: Rule[] = [];
+  const models = readModels(dir);
   for (const path of listRuleFiles(dir)) {
     const rel = relative(dir, path).split(sep).join("/");
     const rule = parseRule(readFileSync(path, "utf8"), `rules/${rel}`);
+    resolveNames(rule, models);
     const stem = basename(path).replace(/\.ya?ml$/, "");
     if (stem !== rule.id) throw new RuleLoadError(`rules/${rel}: id "${rule.id}" does not match the file name "${stem}"`);
     const folder = rel.split("/")[0];
@@ -185,5 +247,5 @@ async function readRules(dir: string): Promise<RuleSet> {
     rules.push(rule);
   }
   if (!rules.length) throw new RuleLoadError(`no rules found in ${dir}`);
-  return buildRuleSet(rules);
+  return buildRuleSet(rules, models.sources);
 }

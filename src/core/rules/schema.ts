@@ -12,6 +12,9 @@ export const CATEGORIES = [
 ] as const;
 
 const Level = z.enum(["high", "medium", "low"]);
+
+/** Kinds of taint sources: a request, the user at the terminal, the process environment. */
+export const THREATS = ["remote", "local", "environment"] as const;
 const Literal = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 export const VALUE_KINDS = [
@@ -132,7 +135,7 @@ export const FixOverride = z
 
 export const CallPattern = z
   .object({
-    /** callee names after import/alias resolution: `pickle.loads`, `eval`, `requests.Session().get` */
+    /** callee names after import/alias resolution: `pickle.loads`, `eval`, `requests.Session().get`; `@group` names a group of rules/_models */
     calls: z.array(z.string().min(1)).min(1),
     /** every condition must hold */
     args: z.array(ArgCondition).optional(),
@@ -142,6 +145,11 @@ export const CallPattern = z
     unless: z.array(ArgCondition).optional(),
     /** no match when the call passes `**kwargs` (a keyword condition may be in them) */
     no_kwargs_splat: z.boolean().optional(),
+    /**
+     * no match when the object the method is called on (the same text) also receives a call of
+     * `method` whose arguments mention `mentions`: `s.mount("https://", TimeoutAdapter(timeout=5))`
+     */
+    unless_receiver_call: z.object({ method: z.string(), mentions: z.string() }).strict().optional(),
     /** overrides for this pattern */
     severity: Level.optional(),
     confidence: Level.optional(),
@@ -218,10 +226,21 @@ export const TaintSink = z
   })
   .strict();
 
+/** A call that makes a value safe for this rule's sinks: `shlex.quote(x)`, `int(x)`, `os.path.basename(x)`. */
+export const TaintSanitizer = z
+  .object({
+    calls: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+
 /** Taint as data: the finding is a sink call that receives a value from one of the taint models' sources. */
 export const TaintSpec = z
   .object({
     sinks: z.array(TaintSink).min(1),
+    /** values passed through these calls are clean; a name checked against an allow-list (`if x in ALLOWED`, `if x not in ALLOWED: return`) too */
+    sanitizers: z.array(TaintSanitizer).optional(),
+    /** kinds of sources (default remote and local: requests, input(), sys.argv) */
+    threats: z.array(z.enum(THREATS)).min(1).optional(),
   })
   .strict();
 
@@ -313,3 +332,49 @@ export type EditSpec = z.infer<typeof Edit>;
 export type RequirementSpec = z.infer<typeof Requirement>;
 export type AssignmentPatternSpec = z.infer<typeof AssignmentPattern>;
 export type ReferencePatternSpec = z.infer<typeof ReferencePattern>;
+
+/** Where untrusted values enter: an object's attributes, a call's result, a parameter, a route's parameters. */
+export const TaintSource = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+    threat: z.enum(THREATS),
+    /** a resolved object (`flask.request`, `sys.argv`): reading it, or one of its `attributes` */
+    object: z.string().optional(),
+    /** calls whose result is untrusted (`input`) */
+    calls: z.array(z.string()).optional(),
+    /** a parameter of this name (`request`): reading one of its `attributes` */
+    parameter: z.string().optional(),
+    attributes: z.array(z.string()).optional(),
+    /** only in files that import one of these modules */
+    imports: z.array(z.string()).optional(),
+    /** every parameter of a function decorated as a route of one of `routers` */
+    route_parameters: z
+      .object({
+        routers: z.array(z.string()).min(1),
+        methods: z.array(z.string()).min(1),
+        skip_names: z.array(z.string()).default([]),
+        /** a regular expression over the parameter's annotation */
+        skip_types: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    /** `def handler(event, context)`: the parameter `name` of a function whose next parameter is `with` */
+    handler_parameter: z.object({ name: z.string(), with: z.string() }).strict().optional(),
+    /** how a finding names the source; `{attribute}` and `{name}` are filled in */
+    label: z.string(),
+  })
+  .strict()
+  .refine((s) => [s.object, s.calls, s.parameter, s.route_parameters, s.handler_parameter].some((x) => x !== undefined), {
+    message: "a source needs `object`, `calls`, `parameter`, `route_parameters` or `handler_parameter`",
+  });
+
+/** A file of rules/_models/: shared data the rules name (call groups, taint sources). */
+export const ModelFile = z
+  .object({
+    /** named groups of callee names, used as `@name` in a pattern's `calls` */
+    calls: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
+    sources: z.array(TaintSource).optional(),
+  })
+  .strict();
+
+export type TaintSourceSpec = z.infer<typeof TaintSource>;
