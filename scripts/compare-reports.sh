@@ -9,7 +9,8 @@
 #   - every rule example of BASE_REF (each `bad` and `good` snippet as a file of its own).
 # Prints the differences (`diff -u` of the normalised reports) and exits 1 when there are any.
 # A rule that changed category shows as a `category` line of its own: set IGNORE_CATEGORY=1 to
-# compare without that field and list the category changes separately.
+# compare without that field and list the category changes separately. HEAD_REF=REF compares that
+# commit instead of the working tree (so the working tree can change while it runs).
 set -euo pipefail
 
 base_ref=${1:?usage: scripts/compare-reports.sh BASE_REF [PATH...]}
@@ -26,9 +27,16 @@ mkdir -p "$base" "$work/examples"
 git -C "$here" archive "$base_ref" | tar -x -C "$base"
 ln -s "$here/node_modules" "$base/node_modules"
 
-echo "building $base_ref and the working tree" >&2
+head="$here"
+if [ -n "${HEAD_REF:-}" ]; then
+  head="$work/head"
+  mkdir -p "$head"
+  git -C "$here" archive "$HEAD_REF" | tar -x -C "$head"
+  ln -s "$here/node_modules" "$head/node_modules"
+fi
+echo "building $base_ref and ${HEAD_REF:-the working tree}" >&2
 (cd "$base" && npx tsc -p tsconfig.json)
-(cd "$here" && npx tsc -p tsconfig.json)
+(cd "$head" && npx tsc -p tsconfig.json)
 
 # the rule examples of the base revision, one file per snippet
 node --input-type=module -e '
@@ -72,10 +80,10 @@ for target in "$@" "$work/examples"; do
   name=$(basename "$target")
   echo "scanning $target" >&2
   scan "$base" "base-$name" "$target"
-  scan "$here" "head-$name" "$target"
+  scan "$head" "head-$name" "$target"
   count() { node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).findings.length)' "$1"; }
   echo "$target: base $(count "$work/base-$name.json") findings, head $(count "$work/head-$name.json") findings" >&2
-  if ! diff -u --label "$base_ref" --label "working tree" "$work/base-$name.json" "$work/head-$name.json"; then status=1; fi
+  if ! diff -u --label "$base_ref" --label "${HEAD_REF:-working tree}" "$work/base-$name.json" "$work/head-$name.json"; then status=1; fi
 done
 if [ "${IGNORE_CATEGORY:-0}" = "1" ]; then
   echo "category changes (rule: base → head):" >&2
@@ -89,6 +97,6 @@ if [ "${IGNORE_CATEGORY:-0}" = "1" ]; then
     const a = cats(process.argv[2]); const b = cats(process.argv[3]);
     for (const [id, c] of a) if (b.get(id) !== c) console.log(`  ${id}: ${c} → ${b.get(id) ?? "(removed)"}`);
     for (const id of b.keys()) if (!a.has(id)) console.log(`  ${id}: (new) → ${b.get(id)}`);
-  ' "$here" "$base/rules" "$here/rules" >&2
+  ' "$here" "$base/rules" "$head/rules" >&2
 fi
 exit $status
