@@ -8,6 +8,7 @@ import type { ArgConditionSpec as ArgCondition } from "./types.js";
 import type { ValueCondition as ValueConditionSchema } from "./rules/schema.js";
 import type { z } from "zod";
 import { argument } from "./args.js";
+import { builtQuery, describeBuilt } from "./lib/sql.js";
 
 type ValueCondition = z.infer<typeof ValueConditionSchema>;
 
@@ -45,14 +46,14 @@ export function regex(src: string): RegExp {
 }
 
 /** An argument condition: the argument is there and its value meets every condition given. */
-export function conditionHolds(model: FileModel, call: CallSite, c: ArgCondition): boolean {
+export function conditionHolds(model: FileModel, call: CallSite, c: ArgCondition, vars?: Record<string, string>): boolean {
   const node = argument(model, call, c.position, c.keyword);
   if (!node) return false;
-  return valueHolds(model, node, call.scope, c);
+  return valueHolds(model, node, call.scope, c, vars);
 }
 
 /** Whether a value (an argument, an assigned value) meets every condition given. */
-export function valueHolds(model: FileModel, node: Node, scope: Scope, c: ValueCondition): boolean {
+export function valueHolds(model: FileModel, node: Node, scope: Scope, c: ValueCondition, vars?: Record<string, string>): boolean {
   const v = model.classify(node, scope);
   if (c.kind && !kindMatches(c.kind, v)) return false;
   if (c.has_key !== undefined || c.item !== undefined) {
@@ -60,7 +61,31 @@ export function valueHolds(model: FileModel, node: Node, scope: Scope, c: ValueC
   } else if (c.equals !== undefined && literalValue(model, node, v) !== c.equals) return false;
   if (c.matches !== undefined && (v.kind !== "constant" || !regex(c.matches).test(v.value!))) return false;
   if (c.resolves && !model.resolve(node, scope).some((q) => c.resolves!.includes(q))) return false;
+  if (c.resolves_matches !== undefined && !model.resolve(node, scope).some((q) => regex(c.resolves_matches!).test(q))) return false;
+  if (c.sql !== undefined) {
+    const how = sqlBuiltIn(model, node, scope);
+    if (!how) return false;
+    if (vars) vars.how = how;
+  }
   return true;
+}
+
+/**
+ * SQL built from values (lib/sql.ts: an f-string, `%`, `.format()` or `+` with a value that is not a
+ * constant, directly or through a name assigned earlier in the function), in the value or in the
+ * values of a dict / items of a list it holds; how it is built, in words, or null.
+ */
+function sqlBuiltIn(model: FileModel, node: Node, scope: Scope): string | null {
+  const items: Node[] = [];
+  if (node.type === "dictionary") {
+    for (const pair of node.namedChildren) if (pair.type === "pair" && pair.childForFieldName("value")) items.push(pair.childForFieldName("value")!);
+  } else if (node.type === "list" || node.type === "tuple") items.push(...node.namedChildren);
+  else items.push(node);
+  for (const item of items) {
+    const found = builtQuery(model, item, scope, false);
+    if (found) return describeBuilt(found);
+  }
+  return null;
 }
 
 function containerHas(model: FileModel, scope: Scope, node: Node, c: ValueCondition): boolean {

@@ -9,7 +9,7 @@ import type { FileModel, CallSite } from "./scope.js";
 import type { EditSpec, RequirementSpec } from "./rules/schema.js";
 import { argument, keywordArgument, hasKwargsSplat } from "./args.js";
 import { conditionHolds } from "./conditions.js";
-import { deleteStatement, renameCallee, removeArgument, setKeyword } from "./lib/edits.js";
+import { deleteStatement, renameCallee, removeArgument, setKeyword, withoutTrailingBlank } from "./lib/edits.js";
 import { reachableAs } from "./lib/imports.js";
 import { preferredQuote } from "./lib/literals.js";
 
@@ -55,6 +55,10 @@ function editOf(model: FileModel, match: RawMatch, spec: EditSpec): EditOutcome 
   if ("remove_keyword" in spec) {
     const kw = keywordArgument(model, call, spec.remove_keyword);
     return { edits: kw ? [removeArgument(model, kw)] : [] };
+  }
+  if ("remove_keyword_tidy" in spec) {
+    const kw = keywordArgument(model, call, spec.remove_keyword_tidy);
+    return { edits: kw ? [withoutTrailingBlank(model, removeArgument(model, kw))] : [] };
   }
   if ("remove_argument" in spec) {
     const { keyword, position } = spec.remove_argument;

@@ -11,14 +11,16 @@ import { startOf, type Node } from "./python.js";
 import type { AssignmentPatternSpec, ReferencePatternSpec } from "./rules/schema.js";
 import { fillMessage } from "./messages.js";
 import { taintIndex, DEFAULT_PROFILE } from "./taint.js";
+import { importsModule } from "./lib/imports.js";
 
 export type { RawMatch, MatchOutcome } from "./types.js";
 export { fillMessage };
 
-export function patternMatches(model: FileModel, call: CallSite, pattern: CallPattern): boolean {
+/** Whether a call meets a pattern's conditions; conditions that describe what they found (`sql`) fill `vars`. */
+export function patternMatches(model: FileModel, call: CallSite, pattern: CallPattern, vars?: Record<string, string>): boolean {
   if (pattern.no_kwargs_splat && hasKwargsSplat(call)) return false;
   if (pattern.unless_receiver_call && receiverCalled(model, call, pattern.unless_receiver_call)) return false;
-  for (const c of pattern.args ?? []) if (!conditionHolds(model, call, c)) return false;
+  for (const c of pattern.args ?? []) if (!conditionHolds(model, call, c, vars)) return false;
   if (pattern.missing?.length) {
     if (hasKwargsSplat(call)) return false;
     for (const k of pattern.missing) if (keywordArgument(model, call, k)) return false;
@@ -45,13 +47,16 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
     }
     if (!candidates) continue;
     const names = model.calleeNames(call);
-    if (!names.length) continue;
+    const wildcard = `*.${model.calleeLastName(call)}`;
     for (const { rule, pattern } of candidates) {
       if (!isOn(rule)) continue;
-      const callee = pattern.calls.find((c) => names.includes(c));
+      // `*.name`: any callee of that last name, resolved or not, shown as written
+      const callee = (names.length ? pattern.calls.find((c) => names.includes(c)) : undefined) ?? (pattern.calls.includes(wildcard) ? model.text(call.fn) : undefined);
       if (!callee) continue;
+      if (pattern.imports && !importsModule(model, pattern.imports)) continue;
+      const vars: Record<string, string> = {};
       try {
-        if (!patternMatches(model, call, pattern)) continue;
+        if (!patternMatches(model, call, pattern, vars)) continue;
       } catch (e) {
         failures.push({ rule: rule.id, error: (e as Error).message });
         continue;
@@ -66,7 +71,7 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
         callee,
         severity: pattern.severity ?? rule.severity,
         confidence: pattern.confidence ?? rule.confidence,
-        message: fillMessage(pattern.message ?? rule.message, { callee, name: callee.slice(callee.lastIndexOf(".") + 1) }),
+        message: fillMessage(pattern.message ?? rule.message, { ...vars, callee: pattern.callee ?? callee, name: callee.slice(callee.lastIndexOf(".") + 1) }),
         ...(pattern.fix ? { fix: { kind: "data" as const, spec: pattern.fix } } : {}),
       });
     }
@@ -178,6 +183,7 @@ function assignmentMatches(model: FileModel, rule: Rule, patterns: AssignmentPat
     const right = node.childForFieldName("right");
     if (!left || !right) continue;
     for (const p of patterns) {
+      if (p.imports && !importsModule(model, p.imports)) continue;
       if (!targetHolds(model, left, scope, p.target)) continue;
       if (p.value && !valueHolds(model, right, scope, p.value)) continue;
       out.push({

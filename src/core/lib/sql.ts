@@ -178,7 +178,7 @@ const KIND_WORDS: Record<string, string> = {
   concat: "`+` concatenation",
 };
 
-interface BuiltQuery {
+export interface BuiltQuery {
   kind: string;
   /** the name the query was stored in first, when it was built earlier */
   via?: string;
@@ -311,11 +311,14 @@ export function sqlBuiltHits(model: FileModel, message: string, forms: Set<SqlSi
   return hits;
 }
 
-function hit(model: FileModel, template: string, call: CallSite, found: BuiltQuery, sink: string): Hit<SqlData> {
+/** How a query is built, in words: "an f-string (in `q`)". */
+export function describeBuilt(found: BuiltQuery): string {
   const how = KIND_WORDS[found.kind] ?? "string building";
-  const message = template
-    .replace("{how}", found.via ? `${how} (in \`${found.via}\`)` : how)
-    .replace("{sink}", sink);
+  return found.via ? `${how} (in \`${found.via}\`)` : how;
+}
+
+function hit(model: FileModel, template: string, call: CallSite, found: BuiltQuery, sink: string): Hit<SqlData> {
+  const message = template.replace("{how}", describeBuilt(found)).replace("{sink}", sink);
   return { node: call.node, call, callee: sink, message, data: { kind: found.kind, via: found.via ?? null } };
 }
 

@@ -207,7 +207,8 @@ function readModels(dir: string): Models {
   return models;
 }
 
-const CALLEE_NAME = /^(?:[A-Za-z_]\w*(?:\(\))?)(?:\.[A-Za-z_]\w*(?:\(\))?)*$/;
+/** `a.b().c`, or `*.c` (any callee of that last name) */
+const CALLEE_NAME = /^(?:\*|[A-Za-z_]\w*(?:\(\))?)(?:\.[A-Za-z_]\w*(?:\(\))?)*$/;
 
 /** Expand `@group` in the rule's call patterns, and check every callee is a dotted name. */
 function resolveNames(rule: Rule, models: Models): void {

@@ -34,6 +34,10 @@ const valueFields = {
   matches: z.string().optional(),
   /** the value resolves (imports and aliases applied) to one of these dotted names */
   resolves: z.array(z.string()).min(1).optional(),
+  /** the value resolves to a dotted name this regular expression matches */
+  resolves_matches: z.string().optional(),
+  /** SQL built from values (an f-string, `%`, `.format()`, `+`), here or in a name assigned earlier in the function; `{how}` in the message says how */
+  sql: z.literal("built").optional(),
   /** a dict with this key (constant) whose value equals `equals`, or a list/tuple holding an item equal to `item` */
   has_key: z.string().optional(),
   item: Literal.optional(),
@@ -90,6 +94,8 @@ export const Edit = z.union([
       z.object({ name: z.string(), string: z.string() }).strict(),
     ]),
   }).strict(),
+  /** remove a keyword argument and, with `tidy`, the blanks it leaves at the end of its line */
+  z.object({ remove_keyword_tidy: z.string() }).strict(),
   /** drop `key` from the dict literal passed as `keyword` (the whole argument when it is the only key) */
   z.object({ remove_dict_key: z.object({ keyword: z.string(), key: z.string() }).strict() }).strict(),
   /** delete the flagged statement's line (not when it is alone in its block or shares its line) */
@@ -145,6 +151,10 @@ export const CallPattern = z
     unless: z.array(ArgCondition).optional(),
     /** no match when the call passes `**kwargs` (a keyword condition may be in them) */
     no_kwargs_splat: z.boolean().optional(),
+    /** only in files that import one of these modules */
+    imports: z.array(z.string()).min(1).optional(),
+    /** the name `{callee}` stands for in the message (default: the matched callee) */
+    callee: z.string().optional(),
     /**
      * no match when the object the method is called on (the same text) also receives a call of
      * `method` whose arguments mention `mentions`: `s.mount("https://", TimeoutAdapter(timeout=5))`
@@ -187,7 +197,9 @@ export const AssignmentPattern = z
         message: "an assignment target needs `attribute`, `key` or `resolves`",
       }),
     value: ValueCondition.optional(),
-    /** the name `{callee}` stands for in the message */
+    /** only in files that import one of these modules */
+    imports: z.array(z.string()).min(1).optional(),
+    /** the name `{callee}` stands for in the message; `{target}` is the target as written */
     callee: z.string().optional(),
     severity: Level.optional(),
     confidence: Level.optional(),
