@@ -1,9 +1,8 @@
-/** A string literal stored under a secret's name (string form); the fix reads it from the environment. */
+/** The fix (the rule file finds the secret): read the value from the environment, or make a password default `None`. */
 import { defineRule, NO_OPTIONS } from "../../src/core/rule-code.js";
-import { hardcodedSecrets, hardcodedSecretFix, withoutSecrets } from "../../src/core/lib/secrets.js";
+import { hardcodedSecretFix, withoutSecrets } from "../../src/core/lib/secrets.js";
 
 export default defineRule({
   options: NO_OPTIONS,
-  match: ({ model, rule }) => hardcodedSecrets(model, "string", rule.message),
   fix: withoutSecrets(hardcodedSecretFix),
 });

@@ -8,10 +8,11 @@ import type { CallPatternSpec as CallPattern, MatchOutcome, RawMatch, Rule, Rule
 import { keywordArgument, hasKwargsSplat } from "./args.js";
 import { conditionHolds, regex, valueHolds } from "./conditions.js";
 import { startOf, type Node } from "./python.js";
-import type { AssignmentPatternSpec, ReferencePatternSpec } from "./rules/schema.js";
+import type { AssignmentPatternSpec, ReferencePatternSpec, SecretsPatternSpec, TextPatternSpec } from "./rules/schema.js";
 import { fillMessage } from "./messages.js";
 import { taintIndex, DEFAULT_PROFILE } from "./taint.js";
 import { importsModule } from "./lib/imports.js";
+import { hardcodedSecrets, hardcodedTokens } from "./lib/secrets.js";
 
 export type { RawMatch, MatchOutcome } from "./types.js";
 export { fillMessage };
@@ -90,6 +91,8 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
       const silenced = rule.match.unless_file ? () => fileSilences(model, rule) : () => false;
       if (rule.match.assignments && !silenced()) matches.push(...assignmentMatches(model, rule, rule.match.assignments));
       if (rule.match.references && !silenced()) matches.push(...referenceMatches(model, rule, rule.match.references));
+      if (rule.match.secrets) matches.push(...secretMatches(model, rule, rule.match.secrets));
+      if (rule.match.text) matches.push(...textMatches(model, rule, rule.match.text));
       if (rule.match.taint) matches.push(...taintSinkMatches(model, rule, rule.match.taint, rules));
       if (rule.code?.match) matches.push(...rule.code.match(model, rule));
     } catch (e) {
@@ -286,4 +289,54 @@ function receiverCalled(model: FileModel, call: CallSite, c: { method: string; m
   return model.calls.some(
     (o) => o.lastName === c.method && o.fnType === "attribute" && model.text(o.fn.childForFieldName("object")!) === objText && !!o.args && mentions.test(model.text(o.args).toLowerCase()),
   );
+}
+
+/** Hard-coded secrets by name (where the name holds a string literal) or by well-known format. */
+function secretMatches(model: FileModel, rule: Rule, spec: SecretsPatternSpec): RawMatch[] {
+  const hits = spec.by === "shape" ? hardcodedTokens(model, rule.message) : (spec.in ?? []).flatMap((form) => hardcodedSecrets(model, form, rule.message));
+  return hits.map((h) => ({
+    rule,
+    node: h.node,
+    severity: h.severity ?? rule.severity,
+    confidence: h.confidence ?? rule.confidence,
+    message: h.message ?? rule.message,
+  }));
+}
+
+/** Matches of regular expressions over the source, reported at the comment or string holding them, once per line. */
+function textMatches(model: FileModel, rule: Rule, patterns: TextPatternSpec[]): RawMatch[] {
+  const out: RawMatch[] = [];
+  const src = model.source;
+  const root = model.parsed.tree.rootNode;
+  for (const p of patterns) {
+    const re = new RegExp(p.regex, "g");
+    if (!re.test(src)) continue;
+    re.lastIndex = 0;
+    const seen = new Set<number>();
+    for (let m = re.exec(src); m; m = re.exec(src)) {
+      if (!m[0].length) re.lastIndex++;
+      let node: Node = root.descendantForIndex(m.index, m.index + Math.max(1, m[0].length));
+      // the comment or string literal that holds the match (a whole implicitly concatenated string)
+      for (let n: Node | null = node; n; n = n.parent) {
+        if (n.type === "comment" || n.type === "string" || n.type === "concatenated_string") {
+          node = n;
+          if (n.type !== "string" || n.parent?.type !== "concatenated_string") break;
+        }
+      }
+      if (node.type === "module") node = root.descendantForIndex(m.index, m.index + 1);
+      const line = node.startPosition.row;
+      if (seen.has(line)) continue;
+      seen.add(line);
+      const where = node.type === "comment" ? "a comment" : node.type.includes("string") ? "a string literal" : "the code";
+      const code = m[0].codePointAt(0)!;
+      out.push({
+        rule,
+        node,
+        severity: rule.severity,
+        confidence: rule.confidence,
+        message: fillMessage(p.message ?? rule.message, { name: p.names?.[m[0]] ?? m[0], codepoint: code.toString(16).toUpperCase(), where }),
+      });
+    }
+  }
+  return out;
 }

@@ -259,7 +259,7 @@ function decline(why: string, example = ENV_EXAMPLE): FixDecline {
 }
 
 /** A hard-coded secret → read from the environment; a password default → `None`. */
-export function hardcodedSecretFix({ model, match }: FixContext<unknown, SecretData>): FixProposal | FixDecline {
+export function hardcodedSecretFix({ model, match }: FixContext<unknown, unknown>): FixProposal | FixDecline {
   const value: Node = match.node;
   if (value.type === "comment") return decline("the secret is in a comment: delete it, then rotate it");
   const parent = value.parent;

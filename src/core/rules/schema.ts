@@ -219,6 +219,30 @@ export const ReferencePattern = z
   })
   .strict();
 
+/**
+ * Hard-coded secrets (lib/secrets.ts): a string literal stored under a secret's name (`by: name`,
+ * where the name is an assignment target or dict key, a keyword argument, or a parameter with that
+ * default), or a value in a well-known credential format anywhere (`by: shape`).
+ * `{name}` / `{what}` in the message say which.
+ */
+export const SecretsPattern = z
+  .object({
+    by: z.enum(["name", "shape"]),
+    in: z.array(z.enum(["string", "argument", "default"])).min(1).optional(),
+  })
+  .strict()
+  .refine((p) => p.by === "shape" || p.in, { message: "secrets by name need `in`" });
+
+/** Text patterns in the source: the finding is the comment or string literal holding the match (once per line). */
+export const TextPattern = z
+  .object({
+    regex: z.string().min(1),
+    /** names of the characters or words matched, for `{name}` */
+    names: z.record(z.string(), z.string()).optional(),
+    message: z.string().optional(),
+  })
+  .strict();
+
 /** Facts about the whole file that silence the rule in it. */
 export const UnlessFile = z
   .object({
@@ -318,6 +342,10 @@ export const RuleFile = z
         assignments: z.array(AssignmentPattern).optional(),
         /** dotted names used as arguments, assigned values or parameter defaults */
         references: z.array(ReferencePattern).optional(),
+        /** hard-coded secrets, by name or by format */
+        secrets: SecretsPattern.optional(),
+        /** regular expressions over the source text */
+        text: z.array(TextPattern).optional(),
         /** untrusted data reaching a sink */
         taint: TaintSpec.optional(),
         /** no finding in a file where one of these holds */
@@ -344,6 +372,8 @@ export type EditSpec = z.infer<typeof Edit>;
 export type RequirementSpec = z.infer<typeof Requirement>;
 export type AssignmentPatternSpec = z.infer<typeof AssignmentPattern>;
 export type ReferencePatternSpec = z.infer<typeof ReferencePattern>;
+export type SecretsPatternSpec = z.infer<typeof SecretsPattern>;
+export type TextPatternSpec = z.infer<typeof TextPattern>;
 
 /** Where untrusted values enter: an object's attributes, a call's result, a parameter, a route's parameters. */
 export const TaintSource = z
