@@ -5,14 +5,15 @@
  */
 import type { FileModel, CallSite, Scope } from "./scope.js";
 import type { CallPatternSpec as CallPattern, MatchOutcome, RawMatch, Rule, RuleSet } from "./types.js";
-import { keywordArgument, hasKwargsSplat } from "./args.js";
+import { keywordArgument, hasKwargsSplat, callSiteOf } from "./args.js";
 import { conditionHolds, regex, valueHolds } from "./conditions.js";
 import { startOf, type Node } from "./python.js";
-import type { AssignmentPatternSpec, ReferencePatternSpec, SecretsPatternSpec, TextPatternSpec } from "./rules/schema.js";
+import type { AssignmentPatternSpec, ReferencePatternSpec, SecretsPatternSpec, StringPatternSpec, TextPatternSpec } from "./rules/schema.js";
 import { fillMessage } from "./messages.js";
 import { taintIndex, DEFAULT_PROFILE } from "./taint.js";
 import { importsModule } from "./lib/imports.js";
 import { hardcodedSecrets, hardcodedTokens } from "./lib/secrets.js";
+import { splitWords, targetNames } from "./lib/words.js";
 
 export type { RawMatch, MatchOutcome } from "./types.js";
 export { fillMessage };
@@ -93,6 +94,7 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
       if (rule.match.references && !silenced()) matches.push(...referenceMatches(model, rule, rule.match.references));
       if (rule.match.secrets) matches.push(...secretMatches(model, rule, rule.match.secrets));
       if (rule.match.text) matches.push(...textMatches(model, rule, rule.match.text));
+      if (rule.match.strings) matches.push(...stringMatches(model, rule, rule.match.strings));
       if (rule.match.taint) matches.push(...taintSinkMatches(model, rule, rule.match.taint, rules));
       if (rule.code?.match) matches.push(...rule.code.match(model, rule));
     } catch (e) {
@@ -339,4 +341,64 @@ function textMatches(model: FileModel, rule: Rule, patterns: TextPatternSpec[]):
     }
   }
   return out;
+}
+
+/** The leading literal text of a string (up to its first interpolation); of the first piece of an implicit concatenation. */
+function leadingText(model: FileModel, n: Node): string | null {
+  if (n.type === "concatenated_string") return n.namedChild(0) ? leadingText(model, n.namedChild(0)!) : null;
+  if (n.type !== "string") return null;
+  let out = "";
+  for (const c of n.namedChildren) {
+    if (c.type === "interpolation") break;
+    if (c.type === "string_content") out += model.text(c);
+  }
+  return out;
+}
+
+/** String literals starting with a pattern, found from an opening quote followed by it, where they are used as values. */
+function stringMatches(model: FileModel, rule: Rule, patterns: StringPatternSpec[]): RawMatch[] {
+  const out: RawMatch[] = [];
+  const root = model.parsed.tree.rootNode;
+  for (const p of patterns) {
+    const starts = regex(`^(?:${p.starts})`);
+    // right after a quote; the pattern's `$` is the closing quote there
+    const occurrence = new RegExp(`["'](?:${p.starts.replace(/(?<!\\)\$/g, `["']`)})`, "g");
+    const seen = new Set<number>();
+    for (const m of model.source.matchAll(occurrence)) {
+      let value: Node | null = root.descendantForIndex(m.index! + 1, m.index! + 2);
+      while (value && value.type !== "string") value = value.type === "string_content" ? value.parent : null;
+      if (!value) continue;
+      if (value.parent?.type === "concatenated_string") {
+        if (value.parent.namedChild(0)?.id !== value.id) continue;
+        value = value.parent;
+      }
+      if (seen.has(value.id)) continue;
+      seen.add(value.id);
+      const text = leadingText(model, value);
+      const found = text === null ? null : starts.exec(text);
+      if (!found || !usedAs(model, value, p)) continue;
+      const prefix = found[0].replace(/\/$/, "");
+      out.push({ rule, node: value, severity: rule.severity, confidence: rule.confidence, message: fillMessage(rule.message, { prefix }) });
+    }
+  }
+  return out;
+}
+
+/** Whether a literal is used as the pattern says: an argument, a value stored under a telling name, a default. */
+function usedAs(model: FileModel, value: Node, p: StringPatternSpec): boolean {
+  let holder = value.parent;
+  if (holder?.type === "keyword_argument" && holder.childForFieldName("value")?.id === value.id) holder = holder.parent;
+  if (holder?.type === "argument_list") {
+    if (!p.argument) return false;
+    const callNode = holder.parent;
+    const call = callNode ? callSiteOf(model, callNode) : undefined;
+    if (!call || p.argument.unless_methods.includes(call.lastName)) return false;
+    return !model.calleeNames(call).some((q) => p.argument!.unless_modules.some((mod) => q.startsWith(`${mod}.`)));
+  }
+  if (holder?.type === "assignment" && holder.childForFieldName("right")?.id === value.id) {
+    const left = holder.childForFieldName("left");
+    const words = new Set(p.assigned_to_words ?? []);
+    return !!left && targetNames(model, left).some((t) => splitWords(t).some((w) => words.has(w)));
+  }
+  return !!p.default && (holder?.type === "default_parameter" || holder?.type === "typed_default_parameter");
 }

@@ -96,7 +96,7 @@ export function parseRule(text: string, file: string): Rule {
 /** The checks that need the rule's code known: something matches, a fix has a way to be built. */
 function checkComplete(rule: Rule): void {
   const m = rule.match;
-  if (!m.patterns?.length && !m.assignments?.length && !m.references?.length && !m.secrets && !m.text?.length && !m.query && !m.taint && !rule.code?.match) {
+  if (!m.patterns?.length && !m.assignments?.length && !m.references?.length && !m.secrets && !m.text?.length && !m.strings?.length && !m.query && !m.taint && !rule.code?.match) {
     throw new RuleLoadError(`${rule.file}: match needs patterns, assignments, references, a query or taint sinks, or the rule's code (${rule.id}.ts) must export a match`);
   }
   if (rule.options && !rule.code) throw new RuleLoadError(`${rule.file}: \`options\` are for the rule's code, and there is no ${rule.id}.ts`);

@@ -233,6 +233,24 @@ export const SecretsPattern = z
   .strict()
   .refine((p) => p.by === "shape" || p.in, { message: "secrets by name need `in`" });
 
+/**
+ * String literals whose text starts with a pattern, where they are used as values of a kind: an
+ * argument, the value of a name that says what it holds, a parameter default. The finding is the
+ * literal; `{prefix}` is what the pattern matched (without a trailing `/`).
+ */
+export const StringPattern = z
+  .object({
+    /** a regular expression matched at the start of the literal's text (before any interpolation); `$` is the literal's end */
+    starts: z.string().min(1),
+    /** as an argument, except to these methods (by last name) and to calls under these modules */
+    argument: z.object({ unless_methods: z.array(z.string()).default([]), unless_modules: z.array(z.string()).default([]) }).strict().optional(),
+    /** as the value of a target whose name has one of these words (`log_path`, `self.lock_file`) */
+    assigned_to_words: z.array(z.string()).optional(),
+    /** as a parameter's default */
+    default: z.boolean().optional(),
+  })
+  .strict();
+
 /** Text patterns in the source: the finding is the comment or string literal holding the match (once per line). */
 export const TextPattern = z
   .object({
@@ -346,6 +364,8 @@ export const RuleFile = z
         secrets: SecretsPattern.optional(),
         /** regular expressions over the source text */
         text: z.array(TextPattern).optional(),
+        /** string literals by their leading text, where used as values */
+        strings: z.array(StringPattern).optional(),
         /** untrusted data reaching a sink */
         taint: TaintSpec.optional(),
         /** no finding in a file where one of these holds */
@@ -374,6 +394,7 @@ export type AssignmentPatternSpec = z.infer<typeof AssignmentPattern>;
 export type ReferencePatternSpec = z.infer<typeof ReferencePattern>;
 export type SecretsPatternSpec = z.infer<typeof SecretsPattern>;
 export type TextPatternSpec = z.infer<typeof TextPattern>;
+export type StringPatternSpec = z.infer<typeof StringPattern>;
 
 /** Where untrusted values enter: an object's attributes, a call's result, a parameter, a route's parameters. */
 export const TaintSource = z
