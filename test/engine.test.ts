@@ -48,7 +48,7 @@ test("a rule that throws is reported as a rule failure; the run goes on", () => 
       [
         "id: always-throws",
         "title: A rule that throws",
-        "category: other",
+        "category: debug",
         "severity: low",
         "confidence: low",
         "cwe: [CWE-20]",
@@ -56,7 +56,7 @@ test("a rule that throws is reported as a rule failure; the run goes on", () => 
         "docs: { what: x, why: y, instead: z }",
         "examples: { bad: [{ code: 'x = 1', lines: [1] }], good: ['y = 2'] }",
       ].join("\n"),
-      "rules/other/always-throws.yml",
+      "rules/debug/always-throws.yml",
     );
     // the rule's code module
     bad.code = {
@@ -72,8 +72,8 @@ test("a rule that throws is reported as a rule failure; the run goes on", () => 
 });
 
 test("an invalid rule file fails with its path and the reason", () => {
-  expect(() => parseRule("id: Bad_Id\ntitle: x", "rules/other/bad.yml")).toThrow(RuleLoadError);
-  expect(() => parseRule("id: Bad_Id\ntitle: x", "rules/other/bad.yml")).toThrow(/rules\/other\/bad\.yml: .*id must be a kebab-case slug/);
+  expect(() => parseRule("id: Bad_Id\ntitle: x", "rules/debug/bad.yml")).toThrow(RuleLoadError);
+  expect(() => parseRule("id: Bad_Id\ntitle: x", "rules/debug/bad.yml")).toThrow(/rules\/debug\/bad\.yml: .*id must be a kebab-case slug/);
   expect(() => parseRule("id: [", "rules/x/y.yml")).toThrow(/rules\/x\/y\.yml: not valid YAML/);
 });
 

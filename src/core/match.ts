@@ -8,7 +8,7 @@ import type { CallPatternSpec as CallPattern, MatchOutcome, RawMatch, Rule, Rule
 import { keywordArgument, hasKwargsSplat, callSiteOf } from "./args.js";
 import { conditionHolds, regex, valueHolds } from "./conditions.js";
 import { startOf, type Node } from "./python.js";
-import type { AssignmentPatternSpec, ReferencePatternSpec, SecretsPatternSpec, StringPatternSpec, TextPatternSpec } from "./rules/schema.js";
+import type { AssignmentPatternSpec, ReferencePatternSpec, SecretsPatternSpec, StringPatternSpec, TextPatternSpec, DictKeyPatternSpec, DecoratorPatternSpec } from "./rules/schema.js";
 import { fillMessage } from "./messages.js";
 import { taintIndex, DEFAULT_PROFILE } from "./taint.js";
 import { importsModule } from "./lib/imports.js";
@@ -92,6 +92,8 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
       const silenced = rule.match.unless_file ? () => fileSilences(model, rule) : () => false;
       if (rule.match.assignments && !silenced()) matches.push(...assignmentMatches(model, rule, rule.match.assignments));
       if (rule.match.references && !silenced()) matches.push(...referenceMatches(model, rule, rule.match.references));
+      if (rule.match.dict_keys && !silenced()) matches.push(...dictKeyMatches(model, rule, rule.match.dict_keys));
+      if (rule.match.decorators && !silenced()) matches.push(...decoratorMatches(model, rule, rule.match.decorators));
       if (rule.match.secrets) matches.push(...secretMatches(model, rule, rule.match.secrets));
       if (rule.match.text) matches.push(...textMatches(model, rule, rule.match.text));
       if (rule.match.strings) matches.push(...stringMatches(model, rule, rule.match.strings));
@@ -401,4 +403,69 @@ function usedAs(model: FileModel, value: Node, p: StringPatternSpec): boolean {
     return !!left && targetNames(model, left).some((t) => splitWords(t).some((w) => words.has(w)));
   }
   return !!p.default && (holder?.type === "default_parameter" || holder?.type === "typed_default_parameter");
+}
+
+/** Pairs `"key": value` of dict literals, found from the quoted key in the text. */
+function dictKeyMatches(model: FileModel, rule: Rule, patterns: DictKeyPatternSpec[]): RawMatch[] {
+  const out: RawMatch[] = [];
+  const root = model.parsed.tree.rootNode;
+  for (const p of patterns) {
+    const quoted = new RegExp(`["']${p.key.replace(/[^\w]/g, "\\$&")}["']`, "g");
+    for (const m of model.source.matchAll(quoted)) {
+      if (!model.inFocus(m.index!)) continue;
+      let key: Node | null = root.descendantForIndex(m.index!, m.index! + 1);
+      while (key && key.type !== "string") key = key.parent;
+      const pair = key?.parent;
+      if (!key || pair?.type !== "pair" || pair.childForFieldName("key")?.id !== key.id) continue;
+      const value = pair.childForFieldName("value");
+      const scope = scopeAt(model, pair.startIndex);
+      if (!value || model.classify(key, scope).value !== p.key) continue;
+      if (p.value && !valueHolds(model, value, scope, p.value)) continue;
+      if (p.in_calls) {
+        const dict = pair.parent;
+        let holder = dict?.parent;
+        if (holder?.type === "keyword_argument") holder = holder.parent;
+        const call = holder?.type === "argument_list" && holder.parent ? callSiteOf(model, holder.parent) : undefined;
+        if (!call || !model.calleeNames(call).some((q) => p.in_calls!.includes(q))) continue;
+      }
+      out.push({ rule, node: pair, severity: p.severity ?? rule.severity, confidence: p.confidence ?? rule.confidence, message: fillMessage(p.message ?? rule.message, { key: p.key }) });
+    }
+  }
+  return out;
+}
+
+/** The names a decorator resolves to: its call's callee, or the decorator expression itself. */
+function decoratorNames(model: FileModel, d: Node, scope: Scope): { names: string[]; call: Node | null } {
+  const expr = d.namedChildren.find((c) => c.type !== "comment");
+  if (!expr) return { names: [], call: null };
+  if (expr.type === "call") {
+    const fn = expr.childForFieldName("function");
+    return { names: fn ? model.resolve(fn, scope) : [], call: expr };
+  }
+  return { names: model.resolve(expr, scope), call: null };
+}
+
+/** Decorators of functions that resolve to a pattern's names: the finding is the decorator. */
+function decoratorMatches(model: FileModel, rule: Rule, patterns: DecoratorPatternSpec[]): RawMatch[] {
+  const out: RawMatch[] = [];
+  for (const f of model.functions) {
+    const def = f.node.parent;
+    if (def?.type !== "decorated_definition") continue;
+    const outer = f.scope.parent ?? model.module;
+    const decorators = def.namedChildren.filter((c) => c.type === "decorator").map((d) => ({ node: d, ...decoratorNames(model, d, outer) }));
+    for (const p of patterns) {
+      if (p.unless_decorated && decorators.some((d) => d.names.some((q) => p.unless_decorated!.includes(q)))) continue;
+      for (const d of decorators) {
+        if (!model.inFocus(d.node.startIndex)) continue;
+        const callee = d.names.find((q) => p.calls.includes(q));
+        if (!callee) continue;
+        if (p.args?.length) {
+          const call = d.call ? callSiteOf(model, d.call) : undefined;
+          if (!call || !p.args.every((c) => conditionHolds(model, call, c))) continue;
+        }
+        out.push({ rule, node: d.node, callee, severity: p.severity ?? rule.severity, confidence: p.confidence ?? rule.confidence, message: fillMessage(p.message ?? rule.message, { callee }) });
+      }
+    }
+  }
+  return out;
 }

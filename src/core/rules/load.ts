@@ -96,7 +96,7 @@ export function parseRule(text: string, file: string): Rule {
 /** The checks that need the rule's code known: something matches, a fix has a way to be built. */
 function checkComplete(rule: Rule): void {
   const m = rule.match;
-  if (!m.patterns?.length && !m.assignments?.length && !m.references?.length && !m.secrets && !m.text?.length && !m.strings?.length && !m.query && !m.taint && !rule.code?.match) {
+  if (!m.patterns?.length && !m.assignments?.length && !m.references?.length && !m.secrets && !m.text?.length && !m.strings?.length && !m.dict_keys?.length && !m.decorators?.length && !m.query && !m.taint && !rule.code?.match) {
     throw new RuleLoadError(`${rule.file}: match needs patterns, assignments, references, a query or taint sinks, or the rule's code (${rule.id}.ts) must export a match`);
   }
   if (rule.options && !rule.code) throw new RuleLoadError(`${rule.file}: \`options\` are for the rule's code, and there is no ${rule.id}.ts`);
@@ -106,13 +106,17 @@ function checkComplete(rule: Rule): void {
   }
 }
 
-/** Build the rule set: ids unique, call patterns indexed by their callee's last name. */
-export function buildRuleSet(rules: Rule[], taintSources: TaintSourceSpec[] = packagedSources()): RuleSet {
+/**
+ * Build the rule set: ids unique, `@group` callees expanded and every callee checked to be a dotted
+ * name, call patterns indexed by their callee's last name. `models` defaults to the packaged ones.
+ */
+export function buildRuleSet(rules: Rule[], models: Models = packagedModels()): RuleSet {
   const byId = new Map<string, Rule>();
   const callIndex: RuleSet["callIndex"] = new Map();
   for (const rule of rules) {
     if (byId.has(rule.id)) throw new RuleLoadError(`${rule.file}: duplicate rule id "${rule.id}" (also in ${byId.get(rule.id)!.file})`);
     byId.set(rule.id, rule);
+    resolveNames(rule, models);
     for (const pattern of rule.match.patterns ?? []) {
       const lasts = new Set(pattern.calls.map((c) => c.replace(/\(\)/g, "").split(".").pop()!));
       for (const last of lasts) {
@@ -122,13 +126,13 @@ export function buildRuleSet(rules: Rule[], taintSources: TaintSourceSpec[] = pa
       }
     }
   }
-  return { rules, byId, callIndex, taintSources };
+  return { rules, byId, callIndex, taintSources: models.sources };
 }
 
-let packaged: TaintSourceSpec[] | null = null;
-/** The taint sources shipped with the package (for a rule set built by hand). */
-function packagedSources(): TaintSourceSpec[] {
-  return (packaged ??= readModels(defaultRulesDir()).sources);
+let packaged: Models | null = null;
+/** The models shipped with the package (for a rule set built by hand). */
+export function packagedModels(): Models {
+  return (packaged ??= readModels(defaultRulesDir()));
 }
 
 /** The code module beside a rule file, if there is one: its URL to import. */
@@ -174,8 +178,8 @@ export function loadRules(dir: string = defaultRulesDir()): Promise<RuleSet> {
   return hit;
 }
 
-/** The shared data of rules/_models/*.yml: call groups by name. */
-interface Models {
+/** The shared data of rules/_models/ that rules name. */
+export interface Models {
   calls: Map<string, string[]>;
   sources: TaintSourceSpec[];
 }
@@ -210,7 +214,7 @@ function readModels(dir: string): Models {
 /** `a.b().c`, or `*.c` (any callee of that last name) */
 const CALLEE_NAME = /^(?:\*|[A-Za-z_]\w*(?:\(\))?)(?:\.[A-Za-z_]\w*(?:\(\))?)*$/;
 
-/** Expand `@group` in the rule's call patterns, and check every callee is a dotted name. */
+/** Expand `@group` in the rule's call patterns (once), and check every callee is a dotted name. */
 function resolveNames(rule: Rule, models: Models): void {
   for (const p of rule.match.patterns ?? []) {
     const calls: string[] = [];
@@ -235,7 +239,6 @@ async function readRules(dir: string): Promise<RuleSet> {
   for (const path of listRuleFiles(dir)) {
     const rel = relative(dir, path).split(sep).join("/");
     const rule = parseRule(readFileSync(path, "utf8"), `rules/${rel}`);
-    resolveNames(rule, models);
     const stem = basename(path).replace(/\.ya?ml$/, "");
     if (stem !== rule.id) throw new RuleLoadError(`rules/${rel}: id "${rule.id}" does not match the file name "${stem}"`);
     const folder = rel.split("/")[0];
@@ -248,5 +251,5 @@ async function readRules(dir: string): Promise<RuleSet> {
     rules.push(rule);
   }
   if (!rules.length) throw new RuleLoadError(`no rules found in ${dir}`);
-  return buildRuleSet(rules, models.sources);
+  return buildRuleSet(rules, models);
 }

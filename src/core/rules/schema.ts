@@ -4,11 +4,17 @@
  */
 import { z } from "zod";
 
-/** The categories (design.md): what a finding is about. No catch-all: a rule that fits none names a new one. */
+/**
+ * The categories (design.md): what a finding is about. No catch-all: a rule that fits none names a
+ * new one. `cleartext` is a protocol that sends data unencrypted (FTP, Telnet, SNMP v1/v2c);
+ * `supply-chain` is code or models that can change under you (unpinned downloads, hidden source
+ * text); `denial-of-service` is a call that can block or exhaust the service.
+ */
 export const CATEGORIES = [
   "deserialization", "code-exec", "command-injection", "tls", "secrets", "auth", "sqli",
   "crypto-hash", "crypto-cipher", "random", "jwt", "xml", "yaml", "tempfile", "debug", "bind-all",
-  "ssrf", "path-traversal", "xss-template", "archive", "rate-limit", "other",
+  "ssrf", "path-traversal", "xss-template", "archive", "rate-limit", "open-redirect", "permissions",
+  "cleartext", "supply-chain", "denial-of-service",
 ] as const;
 
 const Level = z.enum(["high", "medium", "low"]);
@@ -261,6 +267,32 @@ export const TextPattern = z
   })
   .strict();
 
+/** A key of a dict literal with a value that meets a condition: `{"verify_signature": False}`. The finding is the key's pair. */
+export const DictKeyPattern = z
+  .object({
+    key: z.string().min(1),
+    value: ValueCondition.optional(),
+    /** only a dict passed directly to one of these calls (resolved names) */
+    in_calls: z.array(z.string()).min(1).optional(),
+    severity: Level.optional(),
+    confidence: Level.optional(),
+    message: z.string().optional(),
+  })
+  .strict();
+
+/** A function decorated by a call or name that resolves to one of `calls` (and meets `args`). The finding is the decorator. */
+export const DecoratorPattern = z
+  .object({
+    calls: z.array(z.string().min(1)).min(1),
+    args: z.array(ArgCondition).optional(),
+    /** not when the function also has a decorator resolving to one of these */
+    unless_decorated: z.array(z.string()).min(1).optional(),
+    severity: Level.optional(),
+    confidence: Level.optional(),
+    message: z.string().optional(),
+  })
+  .strict();
+
 /** Facts about the whole file that silence the rule in it. */
 export const UnlessFile = z
   .object({
@@ -358,6 +390,10 @@ export const RuleFile = z
         query: z.string().optional(),
         /** assignments to attributes, subscripts (config keys) or resolved names */
         assignments: z.array(AssignmentPattern).optional(),
+        /** keys of dict literals: `{"verify_signature": False}` */
+        dict_keys: z.array(DictKeyPattern).optional(),
+        /** decorators of functions: `@app.route(...)`, `@csrf_exempt` */
+        decorators: z.array(DecoratorPattern).optional(),
         /** dotted names used as arguments, assigned values or parameter defaults */
         references: z.array(ReferencePattern).optional(),
         /** hard-coded secrets, by name or by format */
@@ -395,6 +431,8 @@ export type ReferencePatternSpec = z.infer<typeof ReferencePattern>;
 export type SecretsPatternSpec = z.infer<typeof SecretsPattern>;
 export type TextPatternSpec = z.infer<typeof TextPattern>;
 export type StringPatternSpec = z.infer<typeof StringPattern>;
+export type DictKeyPatternSpec = z.infer<typeof DictKeyPattern>;
+export type DecoratorPatternSpec = z.infer<typeof DecoratorPattern>;
 
 /** Where untrusted values enter: an object's attributes, a call's result, a parameter, a route's parameters. */
 export const TaintSource = z
