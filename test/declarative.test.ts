@@ -195,3 +195,14 @@ test("the loader checks names where the rule set is built: unknown groups and ma
   writeFileSync(join(dir, "debug", "one.yml"), file('["os.system(x)"]'));
   await expect(loadRules(join(dir, ".", ""))).rejects.toThrow(RuleLoadError);
 });
+
+test("the README's worked pure-data rule loads and passes its own examples", async () => {
+  const { readFileSync } = await import("node:fs");
+  const readme = readFileSync("README.md", "utf8");
+  const at = readme.indexOf("```yaml\nid: django-debug");
+  const yml = readme.slice(at + "```yaml\n".length, readme.indexOf("```", at + 8));
+  const r = parseRule(yml, "rules/debug/django-debug.yml");
+  const rules = buildRuleSet([r]);
+  for (const bad of r.examples.bad) expect(analyzeSource("b.py", bad.code, { rules }).findings.map((f) => f.line)).toEqual(bad.lines);
+  for (const good of r.examples.good) expect(analyzeSource("g.py", good, { rules }).findings).toEqual([]);
+});
