@@ -246,7 +246,6 @@ function secretCompareFix({ model, match }: FixContext<unknown, undefined>): Fix
   const right = node.namedChild(1);
   const op = node.child(1);
   if (!left || !right || !op || node.namedChildCount !== 2) return { decline: "a chained comparison" };
-  if (secretComparisons(model, "").some((h) => h.node.id !== match.node.id && h.node.startPosition.row <= match.node.endPosition.row && h.node.endPosition.row >= match.node.startPosition.row)) return { decline: "another secret comparison on the same line needs the same fix: change them together" };
   const { fn, imports } = compareDigest(model, node.startIndex);
   const bytes = isBytes(model, left) || isBytes(model, right);
   const operand = (n: Node): string => {

@@ -81,7 +81,6 @@ function randomSecure({ model, match }: FixContext<unknown, undefined>): FixProp
   if (callee.includes("Random()")) {
     return { decline: "a `random.Random` instance: create it as `random.SystemRandom()` instead, or use `secrets`" };
   }
-  if (randomSecrets(model, "").some((h) => h.node.id !== match.node.id && h.node.startPosition.row <= match.node.endPosition.row && h.node.endPosition.row >= match.node.startPosition.row)) return { decline: "another `random` call on the same line needs the same fix: change them together" };
   const fnName = callee.slice(callee.lastIndexOf(".") + 1);
   const at = call.node.startIndex;
   const s = model.importedAs("secrets", call.scope, at);

@@ -396,7 +396,6 @@ export function prepareFix(req: FixRequest): FixOutcome | PendingFix {
   if (spec.safety === "explain") return explain(spec.example);
   if (parsed.partial) return explain(spec.example, "the file does not parse completely");
 
-  let proposal: FixProposal;
   let built: FixProposal | FixDecline;
   try {
     built = proposeFix(model, match, spec);
@@ -405,7 +404,12 @@ export function prepareFix(req: FixRequest): FixOutcome | PendingFix {
   }
   // a decline by design (this code shape has no mechanical fix) is not a withheld fix
   if ("decline" in built) return explain(built.example ?? spec.example, built.decline, !built.byDesign);
-  proposal = built;
+  const proposal: FixProposal = built;
+  // two findings of one rule on the same lines would each get a suggestion for those lines: offer neither
+  const [row0, row1] = [match.node.startPosition.row, match.node.endPosition.row];
+  if (req.before.some((o) => o !== match && o.rule === match.rule && o.node.id !== match.node.id && o.node.startPosition.row <= row1 && o.node.endPosition.row >= row0)) {
+    return explain(spec.example, spec.overlap ?? `another \`${match.rule.id}\` finding on the same lines needs the same fix: change them together`);
+  }
   if (!proposal.edits.length) return explain(spec.example, "no edit applies to this call");
 
   let safety: FixSafety = spec.safety;

@@ -341,6 +341,8 @@ export const FixSpec = z
     requires: z.array(Requirement).optional(),
     /** the secure pattern, shown as plain code for `explain` and when a fix is withheld */
     example: z.string().optional(),
+    /** why no fix is offered when another finding of the rule shares the lines (the engine withholds both) */
+    overlap: z.string().optional(),
   })
   .strict()
   .refine((f) => f.safety !== "explain" || f.example, { message: "an explain fix needs an `example`" })
