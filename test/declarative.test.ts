@@ -206,3 +206,19 @@ test("the README's worked pure-data rule loads and passes its own examples", asy
   for (const bad of r.examples.bad) expect(analyzeSource("b.py", bad.code, { rules }).findings.map((f) => f.line)).toEqual(bad.lines);
   for (const good of r.examples.good) expect(analyzeSource("g.py", good, { rules }).findings).toEqual([]);
 });
+
+test("the categories agree: the schema's list, the README's JSON contract, and every rule's folder", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { CATEGORIES } = await import("../src/core/rules/schema.js");
+  const readme = readFileSync("README.md", "utf8");
+  const at = readme.indexOf("`category` is one of:");
+  const listed = readme
+    .slice(at, readme.indexOf(" — ", at))
+    .replace(/\([^)]*\)/g, "")
+    .replace("`category` is one of:", "")
+    .split(",")
+    .map((c) => c.trim());
+  expect(listed).toEqual([...CATEGORIES]);
+  expect(CATEGORIES).not.toContain("other");
+  for (const r of packaged.rules) expect(r.file.split("/")[1]).toBe(r.category);
+});

@@ -11,7 +11,7 @@ import { parse as parseYaml } from "yaml";
 import { RuleFile, ModelFile, type TaintSourceSpec } from "./schema.js";
 import { compileQuery } from "../python.js";
 import { bindRuleCode, isRuleCode } from "../rule-code.js";
-import type { Rule, RuleSet, CallPatternSpec } from "../types.js";
+import type { Rule, RuleSet } from "../types.js";
 
 export type { Rule, RuleSet } from "../types.js";
 
@@ -121,7 +121,7 @@ export function buildRuleSet(rules: Rule[], models: Models = packagedModels()): 
       const lasts = new Set(pattern.calls.map((c) => c.replace(/\(\)/g, "").split(".").pop()!));
       for (const last of lasts) {
         const list = callIndex.get(last) ?? [];
-        list.push({ rule, pattern: pattern as CallPatternSpec });
+        list.push({ rule, pattern });
         callIndex.set(last, list);
       }
     }

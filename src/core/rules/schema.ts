@@ -100,7 +100,7 @@ export const Edit = z.union([
       z.object({ name: z.string(), string: z.string() }).strict(),
     ]),
   }).strict(),
-  /** remove a keyword argument and, with `tidy`, the blanks it leaves at the end of its line */
+  /** remove a keyword argument and the blanks it leaves at the end of its line */
   z.object({ remove_keyword_tidy: z.string() }).strict(),
   /** drop `key` from the dict literal passed as `keyword` (the whole argument when it is the only key) */
   z.object({ remove_dict_key: z.object({ keyword: z.string(), key: z.string() }).strict() }).strict(),
