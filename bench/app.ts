@@ -154,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
  * the worker pool the app uses for such pull requests: median of three runs each, warm.
  */
 async function poolSpeedUp(files: StandinFile[]): Promise<string> {
-  const rules = loadRules();
+  const rules = await loadRules();
   const input = files.map((f) => ({ path: f.path, text: f.head!, patch: filePatchFromContents(f.base ?? "", f.head!) }));
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const pool = new AnalysisPool();

@@ -720,7 +720,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
 
-  const rules = loadRules();
+  const rules = await loadRules();
   const errored = new Set(report.errors.map((e) => e.filename));
   const files = [...new Set([...report.files, ...report.results.map((r) => r.filename)])].filter((f) => !errored.has(f)).sort();
   process.stderr.write(`running HunkGuard on ${files.length} files…\n`);

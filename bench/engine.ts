@@ -70,7 +70,7 @@ async function parseOnly(sources: Source[]): Promise<number> {
 let heapPeak = 0;
 
 async function fullAnalysis(sources: Source[], fixes: boolean): Promise<Pass> {
-  const rules = loadRules();
+  const rules = await loadRules();
   const memory = new NativeMemoryGuard();
   const report = newReport();
   const perFile: string[][] = [];
@@ -100,7 +100,7 @@ type WorkerMessage = { ready: true } | { pass: Pass; order: number[] };
 if (!isMainThread) {
   const input = workerData as WorkerInput & { order: number[] };
   const { sources } = readSources(input.paths.map((p) => ({ path: p.path, abs: p.abs })));
-  loadRules();
+  await loadRules();
   parentPort!.postMessage({ ready: true } satisfies WorkerMessage);
   parentPort!.on("message", async () => {
     const pass = await fullAnalysis(sources, input.fixes);
@@ -212,7 +212,7 @@ async function benchMain(argv: string[]): Promise<number> {
   const readable = new Set(sources.map((s) => s.path));
   const scanned = files.filter((f) => readable.has(f.path));
   const sizes = scanned.map((_, i) => sources[i].text.length);
-  const rules = loadRules();
+  const rules = await loadRules();
   const rssAfterRead = process.memoryUsage().rss;
 
   await parseOnly(sources);

@@ -224,7 +224,7 @@ export interface LoadReport {
 export async function runLoad(partial: Partial<LoadOptions> = {}, say: (line: string) => void = console.log): Promise<LoadReport> {
   const opts = { ...DEFAULTS, ...partial };
   const rand = random(opts.seed);
-  const rules = loadRules();
+  const rules = await loadRules();
   const redis = await startLocalRedis();
   const standin = new GitHubStandin({ latencyMs: opts.latencyMs });
   const baseUrl = await standin.start();

@@ -92,8 +92,8 @@ interface Snippets {
   good: string[];
 }
 
-function snippets(): Snippets {
-  const rules = loadRules();
+async function snippets(): Promise<Snippets> {
+  const rules = await loadRules();
   const ok = (code: string) => !parsePython(code).partial && !code.includes("\u0000");
   const bad = new Set<string>();
   const good = new Set<string>();
@@ -386,7 +386,7 @@ async function listFiles(baseUrl: string, p: PullRef): Promise<{ filename: strin
 const annotationKey = (path: string, line: number, endLine: number, rule: string) => `${path}:${line}-${endLine}:${rule}`;
 
 async function measure(h: Harness, scripts: Script[], sent: Sent[], firstDelivery: Map<string, number>, opts: Options, peakRss: number, started: number): Promise<Figures> {
-  const rules = loadRules();
+  const rules = await loadRules();
   const baseUrl = await h.standin.start();
   const repos = [...new Map(scripts.map((s) => [`${s.pull.owner}/${s.pull.repo}`, s.pull])).values()];
   const runs = repos.flatMap((r) => h.standin.checkRuns(r.owner, r.repo));
@@ -509,7 +509,7 @@ export async function runLoad(opts: Options): Promise<{ figures: Figures; ok: bo
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 25);
   const rand = prng(opts.seed);
-  const pool = snippets();
+  const pool = await snippets();
   const scripts = buildScripts(opts, rand, pool);
   const h = await startHarness();
   try {

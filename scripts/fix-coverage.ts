@@ -5,7 +5,7 @@
 import { loadRules } from "../src/core/rules/load.js";
 import { analyzeSource } from "../src/core/engine.js";
 
-const rules = loadRules();
+const rules = await loadRules();
 const tally = { findings: 0, safe: 0, review: 0, explain: 0, none: 0, withheld: 0 };
 const perRule: string[] = [];
 for (const rule of rules.rules) {

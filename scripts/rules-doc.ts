@@ -113,8 +113,8 @@ export function replaceRulesBlock(readme: string, table: string): string | null 
 }
 
 /** Every generated file with the text it should hold (README only when it has the markers). */
-export function generatedFiles(root: string = REPO_ROOT): Record<string, string> {
-  const rules = loadRules().rules;
+export async function generatedFiles(root: string = REPO_ROOT): Promise<Record<string, string>> {
+  const rules = (await loadRules()).rules;
   const files: Record<string, string> = { [RULES_DOC]: renderRulesDoc(rules) };
   const readmePath = join(root, README);
   if (existsSync(readmePath)) {
@@ -127,7 +127,7 @@ export function generatedFiles(root: string = REPO_ROOT): Record<string, string>
 if (import.meta.url === `file://${process.argv[1]}`) {
   const check = process.argv.includes("--check");
   let stale = false;
-  for (const [file, text] of Object.entries(generatedFiles())) {
+  for (const [file, text] of Object.entries(await generatedFiles())) {
     const path = join(REPO_ROOT, file);
     const current = existsSync(path) ? readFileSync(path, "utf8") : null;
     if (current === text) continue;

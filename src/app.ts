@@ -34,7 +34,8 @@ export const PULL_REQUEST_EVENTS = [
 ] as const;
 
 export function hunkGuard(options: HunkGuardOptions = {}) {
-  const rules = options.rules ?? loadRules();
+  // loaded once, at start; an invalid rule fails the app as it starts
+  const rules: Promise<RuleSet> = options.rules ? Promise.resolve(options.rules) : loadRules();
   const scheduler = options.scheduler ?? defaultScheduler(options.queue);
   const limits: LimitPolicy = { ...DEFAULT_LIMIT_POLICY, ...options.limits, ...(options.sleep ? { sleep: options.sleep } : {}) };
 
@@ -44,9 +45,9 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
       target,
       delivery: context.id,
       log: context.log,
-      analyseHere: () =>
+      analyseHere: async () =>
         analyzePullRequest(
-          { gh, rules, loadConfig: () => context.config("hunkguard.yml"), log: context.log, timeoutMs: options.timeoutMs, limits },
+          { gh, rules: await rules, loadConfig: () => context.config("hunkguard.yml"), log: context.log, timeoutMs: options.timeoutMs, limits },
           target,
         ),
     });

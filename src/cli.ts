@@ -847,12 +847,11 @@ function exitCodeOf(run: Run, failOn: FailOn): number {
   return run.report.findings.some((f) => SEVERITY_RANK[f.severity] >= rank) ? 1 : 0;
 }
 
-function printRun(run: Run, opts: Options, io: CliIO, p: Paint, review?: { ctx: ReviewContext; plan: ReviewPlan }): void {
+function printRun(run: Run, rules: RuleSet, opts: Options, io: CliIO, p: Paint, review?: { ctx: ReviewContext; plan: ReviewPlan }): void {
   finishReport(run.report);
   if (opts.format === "json") io.stdout.write(`${JSON.stringify(reportJson(run), null, 2)}\n`);
   else if (opts.format === "sarif") {
-    const rules = loadRules().rules;
-    io.stdout.write(`${JSON.stringify(toSarif(run.report, rules, readPackageInfo()), null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(toSarif(run.report, rules.rules, readPackageInfo()), null, 2)}\n`);
   } else io.stdout.write(review ? reviewText(run, review.ctx, review.plan, p) : reportText(run, p));
 }
 
@@ -876,18 +875,18 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const env = io.env ?? {};
   const p = paint(opts.format === "text" && io.isTTY && !env.NO_COLOR);
   try {
-    const rules = loadRules();
+    const rules = await loadRules();
     if (opts.command === "rules") {
       io.stdout.write(opts.format === "json" ? `${JSON.stringify(rulesJson(rules.rules), null, 2)}\n` : rulesText(rules.rules, p));
       return 0;
     }
     if (opts.command === "review") {
       const { run, ctx, plan, config } = await reviewBranch(opts, rules, io);
-      printRun(run, opts, io, p, { ctx, plan });
+      printRun(run, rules, opts, io, p, { ctx, plan });
       return exitCodeOf(run, opts.failOn ?? config.fail_on);
     }
     const run = opts.diff !== undefined ? await scanDiff(opts, rules, io) : await scanPaths(opts, rules, io);
-    printRun(run, opts, io, p);
+    printRun(run, rules, opts, io, p);
     return exitCodeOf(run, opts.failOn ?? "high");
   } catch (e) {
     if (e instanceof InputError || e instanceof RuleLoadError) {

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   await probot.ready();
   const log = probot.log.child({ role: "worker" });
   // 3. the rule catalogue, checked once at start
-  const rules = loadRules();
+  const rules = await loadRules();
   // 4. take jobs until told to stop
   const worker = new AnalysisWorker({ settings, probot, rules, log });
   await worker.start();

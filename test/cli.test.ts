@@ -360,7 +360,7 @@ describe("text output", () => {
 describe("rules", () => {
   test("lists every rule, as text and as JSON", async () => {
     const dir = tempDir();
-    const all = loadRules().rules;
+    const all = (await loadRules()).rules;
     const text = await run(dir, ["rules"]);
     expect(text.code).toBe(0);
     expect(text.out.split("\n")[0]).toMatch(/^RULE\s+SEVERITY\s+CATEGORY\s+BANDIT\/RUFF\s+FIX\s+TITLE$/);
@@ -402,7 +402,7 @@ describe("SARIF", () => {
     const [sarifRun] = log.runs;
     const driver = sarifRun.tool.driver;
     expect(driver.name).toBe("HunkGuard");
-    expect(driver.rules.map((x: { id: string }) => x.id)).toEqual(loadRules().rules.map((x) => x.id));
+    expect(driver.rules.map((x: { id: string }) => x.id)).toEqual((await loadRules()).rules.map((x) => x.id));
     const yamlRule = driver.rules.find((x: { id: string }) => x.id === "yaml-load");
     expect(yamlRule.properties.tags).toEqual(expect.arrayContaining(["security", "CWE-502"]));
     expect(yamlRule.properties["security-severity"]).toBe("8.0");

@@ -26,8 +26,8 @@ const RULES: RuleInfo[] = [
   { id: "subprocess-shell", category: "command-injection", bandit: "B602" },
   { id: "os-system", category: "command-injection", bandit: "B605" },
   { id: "yaml-load", category: "yaml", bandit: "B506" },
-  { id: "requests-timeout", category: "other", bandit: "B113" },
-  { id: "api-key-in-url", category: "other" },
+  { id: "requests-timeout", category: "denial-of-service", bandit: "B113" },
+  { id: "api-key-in-url", category: "auth" },
 ];
 
 function b(filename: string, line: number, testId: string): BanditResult {

@@ -37,7 +37,7 @@ const ARGUED: Record<string, { after: string; why: string }> = {
   },
 };
 
-const rules = loadRules();
+const rules = await loadRules();
 const produced: { name: string; code: string }[] = [];
 
 describe.each(rows.map((r) => [r.stem, r] as const))("%s", (stem, row) => {

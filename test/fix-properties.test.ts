@@ -10,7 +10,7 @@ import { parsePython } from "../src/core/python.js";
 import { applyAll, suggestionsOf } from "./support/apply.js";
 import { pyCompileAll } from "./support/python.js";
 
-const rules = loadRules();
+const rules = await loadRules();
 const RUNS = Number(process.env.HUNKGUARD_FUZZ_RUNS ?? 150);
 
 interface Template {

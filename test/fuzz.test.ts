@@ -36,7 +36,7 @@ const RUNS = Number(process.env.HUNKGUARD_FUZZ_RUNS ?? 200);
 const SEED = Number(process.env.HUNKGUARD_FUZZ_SEED ?? 0x48554e4b);
 const SLOW = Math.max(60_000, RUNS * 600);
 
-const rules = loadRules();
+const rules = await loadRules();
 
 /** Run a property exactly RUNS times, and prove it did. */
 function check<T>(arb: fc.Arbitrary<T>, body: (value: T) => void, seedOffset: number): void {

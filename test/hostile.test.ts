@@ -16,14 +16,14 @@ import { applySuggestion } from "../src/core/fix.js";
 import { parsePython } from "../src/core/python.js";
 import { normalizeSnippet } from "../src/core/fingerprint.js";
 import { parseFilePatch, parseUnifiedDiff, inOneHunk, DiffParseError, type FilePatch } from "../src/core/hunks.js";
-import { TOKEN_FORMATS, findTokens } from "../src/core/matchers/secrets-tokens.js";
+import { TOKEN_FORMATS, findTokens } from "../src/core/lib/tokens.js";
 import { decodeText, prepareFiles, type ChangedFile } from "../src/github/files.js";
 import { decodeSource } from "../src/cli.js";
 import { AnalysisQueue } from "../src/github/queue.js";
 import type { GitHub } from "../src/github/octokit.js";
 import type { Finding } from "../src/core/finding.js";
 
-const rules = loadRules();
+const rules = await loadRules();
 const HEAD = "c".repeat(40);
 
 const where = (findings: Finding[]) => findings.map((f) => `${f.rule}@${f.line}`);

@@ -18,14 +18,15 @@ import { loadRules } from "../src/core/rules/load.js";
 const ROOT = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "..");
 const OUT = join(ROOT, "node_modules", ".cache", "hunkguard-pool-test");
 const WORKER = join(OUT, "src", "core", "pool-worker.js");
-const RULES = loadRules();
+const RULES = await loadRules();
 
 beforeAll(() => {
   // tsc exits non-zero on a type error anywhere it looks, yet still writes the files: the worker's existence decides
   try {
     execFileSync(
       "npx",
-      ["tsc", "--outDir", OUT, "--rootDir", ROOT, "--module", "NodeNext", "--moduleResolution", "NodeNext", "--target", "ES2022", "--strict", "--esModuleInterop", "--skipLibCheck", "--resolveJsonModule", "--isolatedModules", "--types", "node", join(ROOT, "src/core/pool-worker.ts")],
+      // the rules' code modules are imported by path when the rules load: compiled beside the worker
+      ["tsc", "--outDir", OUT, "--rootDir", ROOT, "--module", "NodeNext", "--moduleResolution", "NodeNext", "--target", "ES2022", "--strict", "--esModuleInterop", "--skipLibCheck", "--resolveJsonModule", "--isolatedModules", "--types", "node", join(ROOT, "src/core/pool-worker.ts"), ...ruleModules(join(ROOT, "rules"))],
       { cwd: ROOT, stdio: "pipe" },
     );
   } catch (e) {
@@ -34,6 +35,13 @@ beforeAll(() => {
 }, 180_000);
 
 const workerUrl = () => pathToFileURL(WORKER);
+
+function ruleModules(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? ruleModules(p) : n.endsWith(".ts") ? [p] : [];
+  });
+}
 
 /** Every rule's own examples, plus a slice of the Python standard library (real code, real sizes). */
 function corpus(): PoolFile[] {

@@ -7,16 +7,16 @@ import { join } from "node:path";
 import { loadRules } from "../src/core/rules/load.js";
 import { generatedFiles, renderRulesDoc, renderRulesTable, replaceRulesBlock, REPO_ROOT, START_MARKER, END_MARKER } from "../scripts/rules-doc.js";
 
-test("docs/rules.md and the README rules table are up to date (run npm run docs)", () => {
-  for (const [file, expected] of Object.entries(generatedFiles())) {
+test("docs/rules.md and the README rules table are up to date (run npm run docs)", async () => {
+  for (const [file, expected] of Object.entries(await generatedFiles())) {
     const path = join(REPO_ROOT, file);
     const actual = existsSync(path) ? readFileSync(path, "utf8") : "(missing)";
     if (actual !== expected) throw new Error(`${file} is out of date with the rule files: run npm run docs`);
   }
 });
 
-test("every rule has its section, with its docs, references and examples", () => {
-  const rules = loadRules().rules;
+test("every rule has its section, with its docs, references and examples", async () => {
+  const rules = (await loadRules()).rules;
   const doc = renderRulesDoc(rules);
   for (const r of rules) {
     const at = doc.indexOf(`### \`${r.id}\`\n`);
@@ -33,8 +33,8 @@ test("every rule has its section, with its docs, references and examples", () =>
   }
 });
 
-test("the README block is replaced between its markers and nowhere else", () => {
-  const rules = loadRules().rules;
+test("the README block is replaced between its markers and nowhere else", async () => {
+  const rules = (await loadRules()).rules;
   const table = renderRulesTable(rules);
   const readme = `# X\n\n${START_MARKER}\nold table\n${END_MARKER}\n\nrest\n`;
   expect(replaceRulesBlock(readme, table)).toBe(`# X\n\n${START_MARKER}\n${table}\n${END_MARKER}\n\nrest\n`);

@@ -8,7 +8,7 @@ import { analyzeSource } from "../src/core/engine.js";
 import { pyCompileAll } from "./support/python.js";
 import { applyAll, suggestionsOf } from "./support/apply.js";
 
-const rules = loadRules();
+const rules = await loadRules();
 const compiled: { name: string; code: string }[] = [];
 
 describe.each(rules.rules.map((r) => [r.id, r] as const))("rule %s", (id, rule) => {

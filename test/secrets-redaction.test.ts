@@ -16,7 +16,7 @@ const AREA = new Set([
   "secret-compare", "jwt-verify-false", "jwt-signature-unverified", "jwt-none-algorithm", "sql-injection",
   "django-extra", "django-raw-sql", "weak-hash", "weak-hash-library", "random-token", "mktemp", "hardcoded-tmp-path",
 ]);
-const rules = loadRules();
+const rules = await loadRules();
 const analyse = (code: string) =>
   analyzeSource("secret.py", code, { rules, enabled: (r) => AREA.has(r.id) });
 

@@ -22,8 +22,8 @@ test.each([
   expect(suppressedBy(line, pickle)).toBe(expected);
 });
 
-test("a suppression on the first line of a multi-line statement counts, and suppressed findings are counted", () => {
-  const rules = loadRules();
+test("a suppression on the first line of a multi-line statement counts, and suppressed findings are counted", async () => {
+  const rules = await loadRules();
   const src = ["import pickle", "x = pickle.loads(  # nosec B301", "    blob,", ")", "y = pickle.loads(b)", ""].join("\n");
   const r = analyzeSource("s.py", src, { rules });
   expect(r.findings.map((f) => [f.rule, f.line])).toEqual([["pickle-load", 5]]);

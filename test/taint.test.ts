@@ -2,7 +2,7 @@
 import { loadRules } from "../src/core/rules/load.js";
 import { analyzeSource } from "../src/core/engine.js";
 
-const rules = loadRules();
+const rules = await loadRules();
 const run = (src: string) => analyzeSource("t.py", src, { rules, fixes: false }).findings;
 
 test("flask request data through an f-string into eval", () => {

@@ -1,4 +1,4 @@
-/** Arguments of a call site, by position or keyword. No imports of the rule machinery: matchers and fixes use these. */
+/** Arguments of a call site, by position or keyword. No imports of the rule machinery: the engine, the libraries and the rules use these. */
 import type { Node } from "./python.js";
 import type { FileModel, CallSite } from "./scope.js";
 
@@ -38,3 +38,15 @@ export function hasKwargsSplat(call: CallSite): boolean {
   return !!call.args?.namedChildren.some((a) => a.type === "dictionary_splat");
 }
 
+
+const callIndex = new WeakMap<FileModel, Map<number, CallSite>>();
+
+/** The call site of a `call` node (indexed once per file). */
+export function callSiteOf(model: FileModel, node: Node): CallSite | undefined {
+  let index = callIndex.get(model);
+  if (!index) {
+    index = new Map(model.calls.map((c) => [c.node.id, c]));
+    callIndex.set(model, index);
+  }
+  return index.get(node.id);
+}

@@ -64,10 +64,10 @@ function snippetFor(parsed: ParsedPython, m: RawMatch): string {
 const SINK_CATEGORIES = new Set(["code-exec", "command-injection", "sqli", "deserialization", "yaml", "path-traversal", "ssrf", "xss-template", "xml"]);
 
 /** Raise findings whose call receives request data / input() / sys.argv to high confidence, naming the source. */
-function markTainted(model: FileModel, matches: RawMatch[]): void {
+function markTainted(model: FileModel, matches: RawMatch[], rules: RuleSet): void {
   for (const m of matches) {
     if (!m.call || m.source || !SINK_CATEGORIES.has(m.rule.category)) continue;
-    const t = taintIndex(model).callTaint(m.call);
+    const t = taintIndex(model, rules.taintSources).callTaint(m.call);
     if (t) {
       m.confidence = "high";
       m.source = t.description;
@@ -80,7 +80,7 @@ export function analyzeSource(path: string, source: string, opts: AnalyzeOptions
   const model = new FileModel(parsed);
   const { matches, failures } = matchRules(model, opts.rules, opts.enabled);
   matches.sort((a, b) => a.node.startIndex - b.node.startIndex || a.rule.id.localeCompare(b.rule.id));
-  markTainted(model, matches);
+  markTainted(model, matches, opts.rules);
 
   const result: FileAnalysis = {
     path,

@@ -5,14 +5,11 @@
  * the text changed, the file still parses, the finding is gone, no other finding appears on the
  * changed lines, and the lines lie in one hunk of the diff.
  */
-import type { Edit, Fix, FixSafety } from "./finding.js";
+import type { Edit, Fix, FixSafety, FixDecline, FixProposal, RawMatch, Rule, RuleSet } from "./types.js";
 import { parsePython, computeLineStarts, statementLines, startOf, type Node, type ParsedPython, type Tree } from "./python.js";
 import { FileModel } from "./scope.js";
-import { matchRules, type RawMatch } from "./match.js";
-import type { Rule, RuleSet } from "./rules/load.js";
-import { FIX_BUILDERS } from "./fixes/index.js";
-import { declarativeEdits } from "./fixes/edits.js";
-import { isDecline, type FixProposal } from "./fixes/types.js";
+import { matchRules } from "./match.js";
+import { declarativeFix } from "./fix-edits.js";
 
 export interface Suggestion {
   startLine: number;
@@ -372,6 +369,18 @@ export interface PendingFix {
   explain: (reason: string) => FixOutcome;
 }
 
+/**
+ * The edits a match's fix makes, or why there are none: the rule's code builds it from the match's
+ * own data; otherwise the declarative edits of the pattern that matched, or of the rule.
+ */
+function proposeFix(model: FileModel, match: RawMatch, spec: NonNullable<Rule["fix"]>): FixProposal | FixDecline {
+  const plan = match.fix;
+  if (plan?.kind === "code") return plan.build(model);
+  if (plan?.kind === "data") return declarativeFix(model, match, plan.spec);
+  if (match.rule.code?.fix) return match.rule.code.fix(model, match);
+  return declarativeFix(model, match, { edits: spec.edits, requires: spec.requires });
+}
+
 /** Build and place the fix for one finding: the outcome when it is already decided, else the suggestions left to check. */
 export function prepareFix(req: FixRequest): FixOutcome | PendingFix {
   const { parsed, model, match, inHunk } = req;
@@ -387,21 +396,19 @@ export function prepareFix(req: FixRequest): FixOutcome | PendingFix {
   if (spec.safety === "explain") return explain(spec.example);
   if (parsed.partial) return explain(spec.example, "the file does not parse completely");
 
-  let proposal: FixProposal;
-  if (spec.builder) {
-    let built;
-    try {
-      built = FIX_BUILDERS[spec.builder]({ model, match, rule: match.rule });
-    } catch (e) {
-      return explain(spec.example, `the fix builder failed: ${(e as Error).message}`);
-    }
-    // a decline by design (this code shape has no mechanical fix) is not a withheld fix
-    if (isDecline(built)) return explain(built.example ?? spec.example, built.decline, !built.byDesign);
-    proposal = built;
-  } else {
-    const edits = match.call && spec.edits ? declarativeEdits(model, match.call, spec.edits) : null;
-    if (!edits || !edits.length) return explain(spec.example, "no edit applies to this call");
-    proposal = { edits };
+  let built: FixProposal | FixDecline;
+  try {
+    built = proposeFix(model, match, spec);
+  } catch (e) {
+    return explain(spec.example, `the fix builder failed: ${(e as Error).message}`);
+  }
+  // a decline by design (this code shape has no mechanical fix) is not a withheld fix
+  if ("decline" in built) return explain(built.example ?? spec.example, built.decline, !built.byDesign);
+  const proposal: FixProposal = built;
+  // two findings of one rule on the same lines would each get a suggestion for those lines: offer neither
+  const [row0, row1] = [match.node.startPosition.row, match.node.endPosition.row];
+  if (req.before.some((o) => o !== match && o.rule === match.rule && o.node.id !== match.node.id && o.node.startPosition.row <= row1 && o.node.endPosition.row >= row0)) {
+    return explain(spec.example, spec.overlap ?? `another \`${match.rule.id}\` finding on the same lines needs the same fix: change them together`);
   }
   if (!proposal.edits.length) return explain(spec.example, "no edit applies to this call");
 

@@ -35,7 +35,7 @@ class NativeMemoryRelease {
 if (parentPort) {
   const port = parentPort;
   const { rulesDir } = workerData as { rulesDir: string };
-  const rules = loadRules(rulesDir);
+  const rules = await loadRules(rulesDir);
   const memory = new NativeMemoryRelease(256 * 1024 * 1024);
   port.on("message", (task: WorkerTask) => {
     const report = analyzeFileReport(task.file, rules, task.opts);

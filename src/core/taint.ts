@@ -1,16 +1,30 @@
 /**
- * Intra-procedural taint: values read from a web request (Flask, Django, FastAPI), `input()` or
- * `sys.argv` that reach a dangerous call in the same function. Assignments, f-strings,
- * concatenation, `%` and `.format` carry the taint. It raises a finding to high confidence and
- * says where the value came from; rules that only matter for untrusted values use it as a gate.
+ * Intra-procedural taint: values from the sources of rules/_models/taint.yml (web requests of
+ * Flask, Django, FastAPI, aiohttp, AWS Lambda events, `input()`, `sys.argv` …) that reach a
+ * dangerous call in the same function. Assignments, f-strings, concatenation, `%` and `.format`
+ * carry the taint; a rule's sanitizers (calls, allow-list checks) stop it. It raises a finding to
+ * high confidence and says where the value came from; rules that only matter for untrusted values
+ * use it as a gate.
  */
 import type { Node } from "./python.js";
 import type { FileModel, Scope, CallSite } from "./scope.js";
+import type { TaintSourceSpec } from "./rules/schema.js";
 
-const FLASK_ATTRS = new Set(["args", "form", "values", "json", "data", "files", "headers", "cookies", "get_json", "get_data", "view_args", "stream"]);
-const DJANGO_ATTRS = new Set(["GET", "POST", "body", "COOKIES", "FILES", "META", "headers", "data", "query_params"]);
-const ROUTE_DECORATORS = new Set(["get", "post", "put", "delete", "patch", "api_route", "websocket"]);
 const MAX_EXPR_NODES = 4000;
+
+/** Which sources count and what cleans a value: a rule's taint profile (the engine's is the default). */
+export interface TaintProfile {
+  threats: readonly string[];
+  /** resolved names of calls whose result is clean */
+  sanitizers: readonly string[];
+}
+
+export const DEFAULT_PROFILE: TaintProfile = { threats: ["remote", "local"], sanitizers: [] };
+
+/** A source's label with `{attribute}` / `{name}` filled in. */
+function label(src: TaintSourceSpec, vars: { attribute?: string; name?: string }): string {
+  return src.label.replace(/\{(attribute|name)\}/g, (m, k: "attribute" | "name") => vars[k] ?? m);
+}
 
 export interface TaintSource {
   /** e.g. "`request.args` (line 4)" */
@@ -25,14 +39,28 @@ export class TaintIndex {
   private readonly perScope = new Map<Scope, FunctionTaint>();
   /** the file's assignments by scope, in order (made on first use) */
   private assignmentsByScope: Map<Scope, { node: Node }[]> | null = null;
+  private readonly sources: TaintSourceSpec[];
+  private readonly sanitizers: Set<string>;
+  private readonly sanitizerLasts: Set<string>;
 
-  constructor(private readonly model: FileModel) {}
+  constructor(
+    private readonly model: FileModel,
+    sources: readonly TaintSourceSpec[],
+    profile: TaintProfile = DEFAULT_PROFILE,
+  ) {
+    // a source gated on an import applies only in files that import it
+    this.sources = sources.filter(
+      (s) => profile.threats.includes(s.threat) && (!s.imports || model.imports.some((i) => s.imports!.some((m) => i.qualified === m || i.qualified.startsWith(`${m}.`)))),
+    );
+    this.sanitizers = new Set(profile.sanitizers);
+    this.sanitizerLasts = new Set(profile.sanitizers.map((q) => q.slice(q.lastIndexOf(".") + 1)));
+  }
 
   private describe(n: Node, what: string): TaintSource {
     return { description: `\`${what}\` (line ${n.startPosition.row + 1})` };
   }
 
-  /** A direct source: request data, input(), sys.argv. */
+  /** A direct source: an object's attribute (request data, sys.argv), a call's result (input()), a parameter's attribute. */
   private sourceAt(n: Node, scope: Scope): TaintSource | null {
     const m = this.model;
     if (n.type === "attribute" || n.type === "call" || n.type === "subscript") {
@@ -40,20 +68,30 @@ export class TaintIndex {
       if (!target) return null;
       const names = m.resolve(target, scope);
       for (const q of names) {
-        const flask = /^flask\.request\.(\w+)/.exec(q);
-        if (flask && FLASK_ATTRS.has(flask[1])) return this.describe(n, `request.${flask[1]}`);
-        if (q === "input()" || q === "builtins.input()") return this.describe(n, "input()");
-        if (q.startsWith("sys.argv")) return this.describe(n, "sys.argv");
+        for (const src of this.sources) {
+          if (src.object !== undefined && q.startsWith(src.object)) {
+            if (!src.attributes) return this.describe(n, label(src, {}));
+            const rest = q.slice(src.object.length);
+            const attr = /^\.(\w+)/.exec(rest)?.[1];
+            if (attr && src.attributes.includes(attr)) return this.describe(n, label(src, { attribute: attr }));
+          }
+          if (src.calls && src.calls.some((c) => q === `${c}()`)) return this.describe(n, label(src, {}));
+        }
       }
-      // Django / DRF: `request.GET[...]`, `request.POST.get(...)` where `request` is the view's parameter
+      // a parameter's attribute: `request.GET[...]`, `request.POST.get(...)` where `request` is the view's parameter
+      const params = this.sources.filter((s) => s.parameter !== undefined);
+      if (!params.length) return null;
       let cur: Node | null = target;
       for (let i = 0; cur && i < 8; i++) {
         if (cur.type === "attribute") {
           const obj = cur.childForFieldName("object");
           const attr = cur.childForFieldName("attribute");
           if (obj?.type === "identifier" && attr) {
-            if (m.text(obj) === "request" && DJANGO_ATTRS.has(m.text(attr)) && m.lookup("request", scope, obj.startIndex)?.binding.kind === "param") {
-              return this.describe(n, `request.${m.text(attr)}`);
+            const objName = m.text(obj);
+            const attrName = m.text(attr);
+            for (const src of params) {
+              if (objName !== src.parameter || !(src.attributes ?? []).includes(attrName)) continue;
+              if (m.lookup(objName, scope, obj.startIndex)?.binding.kind === "param") return this.describe(n, label(src, { attribute: attrName }));
             }
             break;
           }
@@ -72,7 +110,10 @@ export class TaintIndex {
     ft = { names: new Map() };
     this.perScope.set(scope, ft);
     if (scope.kind !== "function" || !scope.node) return ft;
-    this.fastApiParameters(scope, ft);
+    for (const src of this.sources) {
+      if (src.route_parameters) this.routeParameters(scope, ft, src, src.route_parameters);
+      if (src.handler_parameter) this.handlerParameter(scope, ft, src, src.handler_parameter);
+    }
     if (!this.assignmentsByScope) {
       this.assignmentsByScope = new Map();
       for (const a of this.model.assignments) {
@@ -94,11 +135,12 @@ export class TaintIndex {
         if (src) ft.names.set(name, src);
       }
     }
+    for (const name of this.allowListed(scope)) ft.names.delete(name);
     return ft;
   }
 
-  /** FastAPI: the parameters of a route handler are request data. */
-  private fastApiParameters(scope: Scope, ft: FunctionTaint): void {
+  /** FastAPI and the like: the parameters of a route handler are request data. */
+  private routeParameters(scope: Scope, ft: FunctionTaint, src: TaintSourceSpec, spec: NonNullable<TaintSourceSpec["route_parameters"]>): void {
     const fn = scope.node!;
     const decorated = fn.parent?.type === "decorated_definition" ? fn.parent : null;
     if (!decorated) return;
@@ -109,21 +151,57 @@ export class TaintIndex {
       const callee = call?.type === "call" ? call.childForFieldName("function") : null;
       if (!callee || callee.type !== "attribute") continue;
       const attr = callee.childForFieldName("attribute");
-      if (!attr || !ROUTE_DECORATORS.has(this.model.text(attr))) continue;
+      if (!attr || !spec.methods.includes(this.model.text(attr))) continue;
       const obj = callee.childForFieldName("object")!;
       const parent = scope.parent ?? this.model.module;
-      if (this.model.resolve(obj, parent).some((q) => q.startsWith("fastapi.FastAPI()") || q.startsWith("fastapi.APIRouter()"))) isRoute = true;
+      if (this.model.resolve(obj, parent).some((q) => spec.routers.some((r) => q.startsWith(r)))) isRoute = true;
     }
     if (!isRoute) return;
+    const skipTypes = spec.skip_types ? new RegExp(spec.skip_types) : null;
     const params = fn.childForFieldName("parameters");
     for (const p of params?.namedChildren ?? []) {
       const id = p.type === "identifier" ? p : p.childForFieldName("name") ?? p.namedChildren.find((c) => c.type === "identifier");
       if (!id) continue;
       const name = this.model.text(id);
       const type = p.childForFieldName("type");
-      if (name === "self" || name === "request" || (type && /Request|Session|Depends/.test(this.model.text(type)))) continue;
-      ft.names.set(name, this.describe(id, `FastAPI parameter ${name}`));
+      if (spec.skip_names.includes(name) || (type && skipTypes?.test(this.model.text(type)))) continue;
+      if (!ft.names.has(name)) ft.names.set(name, this.describe(id, label(src, { name })));
     }
+  }
+
+  /** `def handler(event, context)`: the event is the request. */
+  private handlerParameter(scope: Scope, ft: FunctionTaint, src: TaintSourceSpec, spec: NonNullable<TaintSourceSpec["handler_parameter"]>): void {
+    const params = scope.node!.childForFieldName("parameters")?.namedChildren.filter((c) => c.type !== "comment") ?? [];
+    const names = params.map((p) => (p.type === "identifier" ? this.model.text(p) : null));
+    const at = names.indexOf(spec.name);
+    if (at < 0 || names[at + 1] !== spec.with || ft.names.has(spec.name)) return;
+    ft.names.set(spec.name, this.describe(params[at], label(src, { name: spec.name })));
+  }
+
+  /** A call to one of the profile's sanitizers: its result is clean. */
+  private sanitizes(n: Node, scope: Scope): boolean {
+    if (!this.sanitizers.size || n.type !== "call") return false;
+    const fn = n.childForFieldName("function");
+    if (!fn) return false;
+    const last = fn.type === "attribute" ? this.model.text(fn.childForFieldName("attribute")!) : this.model.text(fn);
+    if (!this.sanitizerLasts.has(this.model.importedLastNames.get(last) ?? last)) return false;
+    return this.model.resolve(fn, scope).some((q) => this.sanitizers.has(q));
+  }
+
+  /** Names the function checks against an allow-list (`x in ALLOWED`, `x not in {...}`): their taint is dropped. */
+  private allowListed(scope: Scope): Set<string> {
+    const out = new Set<string>();
+    if (!this.sanitizers.size || !scope.node) return out;
+    for (const c of scope.node.descendantsOfType("comparison_operator")) {
+      if (!c || c.namedChildCount !== 2) continue;
+      const op = this.model.text(c).slice(c.namedChild(0)!.endIndex - c.startIndex, c.namedChild(1)!.startIndex - c.startIndex).trim();
+      if (op !== "in" && op !== "not in") continue;
+      const left = c.namedChild(0)!;
+      const right = c.namedChild(1)!;
+      const allowList = /^(list|tuple|set|dictionary)$/.test(right.type) || (right.type === "identifier" && /^[A-Z][A-Z0-9_]*$/.test(this.model.text(right)));
+      if (left.type === "identifier" && allowList) out.add(this.model.text(left));
+    }
+    return out;
   }
 
   /** Whether an expression carries untrusted data, and from where. */
@@ -140,8 +218,8 @@ export class TaintIndex {
         }
         continue;
       }
-      // a lambda or nested function body is not this value
-      if (n.type === "lambda" || n.type === "function_definition") continue;
+      // a lambda or nested function body is not this value; a sanitizer's result is clean
+      if (n.type === "lambda" || n.type === "function_definition" || this.sanitizes(n, scope)) continue;
       const direct = this.sourceAt(n, scope);
       if (direct) return direct;
       for (let i = n.namedChildCount - 1; i >= 0; i--) todo.push(n.namedChild(i)!);
@@ -187,10 +265,14 @@ function enclosingFunction(scope: Scope): Scope | null {
   return null;
 }
 
-const indexes = new WeakMap<FileModel, TaintIndex>();
+const indexes = new WeakMap<FileModel, Map<string, TaintIndex>>();
 
-export function taintIndex(model: FileModel): TaintIndex {
-  let t = indexes.get(model);
-  if (!t) indexes.set(model, (t = new TaintIndex(model)));
+/** The file's taint index for these sources and profile (made once per file and profile). */
+export function taintIndex(model: FileModel, sources: readonly TaintSourceSpec[], profile: TaintProfile = DEFAULT_PROFILE): TaintIndex {
+  let perProfile = indexes.get(model);
+  if (!perProfile) indexes.set(model, (perProfile = new Map()));
+  const key = `${profile.threats.join(",")}|${profile.sanitizers.join(",")}`;
+  let t = perProfile.get(key);
+  if (!t) perProfile.set(key, (t = new TaintIndex(model, sources, profile)));
   return t;
 }

@@ -124,7 +124,7 @@ export const TestOctokit = ProbotOctokit.defaults((options: Record<string, any>)
 
 let deliveries = 0;
 /** loading the rule catalogue takes a second: once per test file */
-export const RULES = loadRules();
+export const RULES = await loadRules();
 
 /** As in production, Octokit's retry plugin re-sends after a 5xx (with a 1 ms instead of a 1 s back-off base). */
 export const RetryingOctokit = ProbotOctokit.defaults((options: Record<string, any>) => ({

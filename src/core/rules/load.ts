@@ -1,28 +1,24 @@
-/** Loads and validates rules/<category>/<id>.yml. An invalid file fails fast with its path and the reason. */
+/**
+ * Loads rules/<category>/<id>.yml — and, when a rule needs code, the module `<id>.ts` beside it —
+ * into the rule set, keyed by rule id. The folder is the registry: nothing else lists the rules.
+ * An invalid file fails fast with its path and the reason. Loading is asynchronous because a rule's
+ * code is an ES module (imported from dist/rules/… when built, from the .ts itself under ts-jest).
+ */
 import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
-import { join, relative, basename, dirname, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, relative, basename, dirname, sep, extname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
-import type Parser from "tree-sitter";
-import { RuleFile, type CallPattern } from "./schema.js";
+import { RuleFile, ModelFile, type TaintSourceSpec } from "./schema.js";
 import { compileQuery } from "../python.js";
-import { MATCHERS } from "../matchers/index.js";
-import { FIX_BUILDERS } from "../fixes/index.js";
+import { bindRuleCode, isRuleCode } from "../rule-code.js";
+import type { Rule, RuleSet } from "../types.js";
 
-export interface Rule extends RuleFile {
-  /** where the rule was loaded from, relative to the rules folder */
-  file: string;
-  compiledQuery?: Parser.Query;
-}
-
-export interface RuleSet {
-  rules: Rule[];
-  byId: Map<string, Rule>;
-  /** call patterns indexed by the last segment of the callee, for the one pass over call sites */
-  callIndex: Map<string, { rule: Rule; pattern: CallPattern }[]>;
-}
+export type { Rule, RuleSet } from "../types.js";
 
 export class RuleLoadError extends Error {}
+
+/** Folders under rules/ that hold shared data (taint models …), not rules. */
+const DATA_FOLDER = /^_/;
 
 /** The rules folder shipped with the package (works from src/ under ts-jest and from dist/src/). */
 export function defaultRulesDir(): string {
@@ -35,6 +31,14 @@ export function defaultRulesDir(): string {
   throw new RuleLoadError("cannot find the rules/ folder next to package.json");
 }
 
+/** Where compiled rule modules live when this file runs from dist/ (dist/rules/…), else null. */
+function compiledRulesDir(): string | null {
+  const here = fileURLToPath(import.meta.url);
+  if (extname(here) === ".ts") return null;
+  // dist/src/core/rules/load.js → dist/rules
+  return join(dirname(here), "..", "..", "..", "rules");
+}
+
 function listRuleFiles(root: string): string[] {
   const out: string[] = [];
   const todo = [root];
@@ -42,13 +46,15 @@ function listRuleFiles(root: string): string[] {
     const d = todo.pop()!;
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
-      if (statSync(p).isDirectory()) todo.push(p);
-      else if (name.endsWith(".yml") || name.endsWith(".yaml")) out.push(p);
+      if (statSync(p).isDirectory()) {
+        if (!DATA_FOLDER.test(name)) todo.push(p);
+      } else if (name.endsWith(".yml") || name.endsWith(".yaml")) out.push(p);
     }
   }
   return out.sort();
 }
 
+/** Parse and validate one rule file (its code, if any, is attached by `loadRules`). */
 export function parseRule(text: string, file: string): Rule {
   let data: unknown;
   try {
@@ -63,10 +69,6 @@ export function parseRule(text: string, file: string): Rule {
   }
   const rule: Rule = { ...parsed.data, file };
   const m = rule.match;
-  if (m.matcher && !MATCHERS[m.matcher]) throw new RuleLoadError(`${file}: unknown matcher "${m.matcher}"`);
-  if (rule.fix?.builder && !FIX_BUILDERS[rule.fix.builder]) {
-    throw new RuleLoadError(`${file}: unknown fix builder "${rule.fix.builder}"`);
-  }
   if (m.query) {
     try {
       rule.compiledQuery = compileQuery(m.query);
@@ -91,12 +93,30 @@ export function parseRule(text: string, file: string): Rule {
   return rule;
 }
 
-export function buildRuleSet(rules: Rule[]): RuleSet {
+/** The checks that need the rule's code known: something matches, a fix has a way to be built. */
+function checkComplete(rule: Rule): void {
+  const m = rule.match;
+  if (!m.patterns?.length && !m.assignments?.length && !m.references?.length && !m.secrets && !m.text?.length && !m.strings?.length && !m.dict_keys?.length && !m.decorators?.length && !m.query && !m.taint && !rule.code?.match) {
+    throw new RuleLoadError(`${rule.file}: match needs patterns, assignments, references, a query or taint sinks, or the rule's code (${rule.id}.ts) must export a match`);
+  }
+  if (rule.options && !rule.code) throw new RuleLoadError(`${rule.file}: \`options\` are for the rule's code, and there is no ${rule.id}.ts`);
+  const fix = rule.fix;
+  if (fix && fix.safety !== "explain" && !fix.edits && !rule.code?.fix && ![...(m.patterns ?? []), ...(m.assignments ?? [])].some((p) => p.fix)) {
+    throw new RuleLoadError(`${rule.file}: a safe or review fix needs \`edits\`, or a fix in the rule's code (${rule.id}.ts)`);
+  }
+}
+
+/**
+ * Build the rule set: ids unique, `@group` callees expanded and every callee checked to be a dotted
+ * name, call patterns indexed by their callee's last name. `models` defaults to the packaged ones.
+ */
+export function buildRuleSet(rules: Rule[], models: Models = packagedModels()): RuleSet {
   const byId = new Map<string, Rule>();
   const callIndex: RuleSet["callIndex"] = new Map();
   for (const rule of rules) {
     if (byId.has(rule.id)) throw new RuleLoadError(`${rule.file}: duplicate rule id "${rule.id}" (also in ${byId.get(rule.id)!.file})`);
     byId.set(rule.id, rule);
+    resolveNames(rule, models);
     for (const pattern of rule.match.patterns ?? []) {
       const lasts = new Set(pattern.calls.map((c) => c.replace(/\(\)/g, "").split(".").pop()!));
       for (const last of lasts) {
@@ -106,16 +126,116 @@ export function buildRuleSet(rules: Rule[]): RuleSet {
       }
     }
   }
-  return { rules, byId, callIndex };
+  return { rules, byId, callIndex, taintSources: models.sources };
 }
 
-const cache = new Map<string, RuleSet>();
+let packaged: Models | null = null;
+/** The models shipped with the package (for a rule set built by hand). */
+export function packagedModels(): Models {
+  return (packaged ??= readModels(defaultRulesDir()));
+}
 
-/** Load every rule file under `dir`. Each file's id must match its name and its category its folder. */
-export function loadRules(dir: string = defaultRulesDir()): RuleSet {
-  const hit = cache.get(dir);
-  if (hit) return hit;
+/** The code module beside a rule file, if there is one: its URL to import. */
+function codeModuleOf(dir: string, yml: string): string | null {
+  const stem = yml.replace(/\.ya?ml$/, "");
+  const ts = `${stem}.ts`;
+  const js = `${stem}.js`;
+  if (existsSync(js)) return pathToFileURL(js).href;
+  if (!existsSync(ts)) return null;
+  const compiled = compiledRulesDir();
+  if (!compiled) return pathToFileURL(ts).href;
+  const built = join(compiled, `${relative(dir, stem)}.js`);
+  if (!existsSync(built)) throw new RuleLoadError(`${relative(dirname(dir), ts)} is not compiled (no ${built}): run npm run build`);
+  return pathToFileURL(built).href;
+}
+
+async function attachCode(rule: Rule, url: string): Promise<void> {
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(url)) as { default?: unknown };
+  } catch (e) {
+    throw new RuleLoadError(`${rule.file.replace(/\.ya?ml$/, ".ts")}: cannot load: ${(e as Error).message}`);
+  }
+  if (!isRuleCode(mod.default)) {
+    throw new RuleLoadError(`${rule.file.replace(/\.ya?ml$/, ".ts")}: the default export must be defineRule({ options, match, fix })`);
+  }
+  const bound = bindRuleCode(mod.default, rule.options);
+  if ("error" in bound) throw new RuleLoadError(`${rule.file}: ${bound.error}`);
+  rule.code = bound;
+}
+
+const cache = new Map<string, Promise<RuleSet>>();
+
+/** Load every rule under `dir`. Each file's id must match its name and its category its folder. */
+export function loadRules(dir: string = defaultRulesDir()): Promise<RuleSet> {
+  let hit = cache.get(dir);
+  if (!hit) {
+    hit = readRules(dir);
+    cache.set(dir, hit);
+    // a failed load is not cached: the next caller sees the same error again
+    hit.catch(() => cache.delete(dir));
+  }
+  return hit;
+}
+
+/** The shared data of rules/_models/ that rules name. */
+export interface Models {
+  calls: Map<string, string[]>;
+  sources: TaintSourceSpec[];
+}
+
+function readModels(dir: string): Models {
+  const models: Models = { calls: new Map(), sources: [] };
+  const folder = join(dir, "_models");
+  if (!existsSync(folder)) return models;
+  for (const name of readdirSync(folder).sort()) {
+    if (!name.endsWith(".yml")) continue;
+    const file = `rules/_models/${name}`;
+    let data: unknown;
+    try {
+      data = parseYaml(readFileSync(join(folder, name), "utf8"));
+    } catch (e) {
+      throw new RuleLoadError(`${file}: not valid YAML: ${(e as Error).message}`);
+    }
+    const parsed = ModelFile.safeParse(data);
+    if (!parsed.success) throw new RuleLoadError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+    for (const [group, calls] of Object.entries(parsed.data.calls ?? {})) {
+      if (models.calls.has(group)) throw new RuleLoadError(`${file}: the call group "${group}" is defined twice`);
+      models.calls.set(group, calls);
+    }
+    for (const src of parsed.data.sources ?? []) {
+      if (models.sources.some((o) => o.id === src.id)) throw new RuleLoadError(`${file}: the source "${src.id}" is defined twice`);
+      models.sources.push(src);
+    }
+  }
+  return models;
+}
+
+/** `a.b().c`, or `*.c` (any callee of that last name) */
+const CALLEE_NAME = /^(?:\*|[A-Za-z_]\w*(?:\(\))?)(?:\.[A-Za-z_]\w*(?:\(\))?)*$/;
+
+/** Expand `@group` in the rule's call patterns (once), and check every callee is a dotted name. */
+function resolveNames(rule: Rule, models: Models): void {
+  for (const p of rule.match.patterns ?? []) {
+    const calls: string[] = [];
+    for (const c of p.calls) {
+      if (c.startsWith("@")) {
+        const group = models.calls.get(c.slice(1));
+        if (!group) throw new RuleLoadError(`${rule.file}: unknown call group "${c}" (groups live in rules/_models/)`);
+        calls.push(...group);
+      } else calls.push(c);
+    }
+    for (const c of calls) if (!CALLEE_NAME.test(c)) throw new RuleLoadError(`${rule.file}: "${c}" is not a dotted callee name`);
+    p.calls = calls;
+  }
+  for (const sink of rule.match.taint?.sinks ?? []) {
+    for (const c of sink.calls) if (!CALLEE_NAME.test(c)) throw new RuleLoadError(`${rule.file}: "${c}" is not a dotted callee name`);
+  }
+}
+
+async function readRules(dir: string): Promise<RuleSet> {
   const rules: Rule[] = [];
+  const models = readModels(dir);
   for (const path of listRuleFiles(dir)) {
     const rel = relative(dir, path).split(sep).join("/");
     const rule = parseRule(readFileSync(path, "utf8"), `rules/${rel}`);
@@ -125,10 +245,11 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
     if (rel.includes("/") && folder !== rule.category) {
       throw new RuleLoadError(`rules/${rel}: category "${rule.category}" does not match the folder "${folder}"`);
     }
+    const code = codeModuleOf(dir, path);
+    if (code) await attachCode(rule, code);
+    checkComplete(rule);
     rules.push(rule);
   }
   if (!rules.length) throw new RuleLoadError(`no rules found in ${dir}`);
-  const set = buildRuleSet(rules);
-  cache.set(dir, set);
-  return set;
+  return buildRuleSet(rules, models);
 }

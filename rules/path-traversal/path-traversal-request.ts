@@ -1,0 +1,302 @@
+/** Path traversal, precise on purpose: a file path opened or sent that is built, in the same function, from a request value, in a function that never checks it. */
+import { walk, type Node } from "../../src/core/python.js";
+import type { CallSite, FileModel, Scope } from "../../src/core/scope.js";
+import type { Hit, MatchContext } from "../../src/core/types.js";
+import { defineRule, NO_OPTIONS } from "../../src/core/rule-code.js";
+import { argument } from "../../src/core/args.js";
+import { calleeName, functionScope, importsModule } from "../../src/core/lib/imports.js";
+import { pathParameters, routesOf, webFile } from "../../src/core/lib/routes.js";
+
+/** sink → position and keyword of the path */
+const SINKS: Record<string, [number, string]> = {
+  "flask.send_file": [0, "path_or_file"],
+  "flask.helpers.send_file": [0, "path_or_file"],
+  open: [0, "file"],
+  "io.open": [0, "file"],
+  "codecs.open": [0, "filename"],
+  "os.open": [0, "path"],
+};
+const SINK_LAST = new Set(["send_file", "open"]);
+/** methods of a path object that read or write the file it names */
+const PATH_METHODS = new Set(["read_text", "read_bytes", "write_text", "write_bytes", "open"]);
+
+const FLASK_FIELDS = new Set(["args", "form", "values", "json", "files", "data", "headers", "cookies", "get_json", "view_args"]);
+const DJANGO_FIELDS = new Set(["GET", "POST", "FILES", "body", "COOKIES", "META", "headers", "data", "query_params"]);
+/** calls whose result keeps a tainted argument's value (a path built from it) */
+const PROPAGATE = new Set([
+  "os.path.join", "posixpath.join", "ntpath.join", "os.path.normpath", "os.path.abspath", "os.path.expanduser",
+  "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "str", "os.fspath",
+]);
+/** string methods that keep the value */
+const KEEP_METHODS = new Set(["strip", "lstrip", "rstrip", "lower", "upper", "replace", "get", "decode", "encode", "format", "joinpath", "__getitem__", "getlist"]);
+/** calls that, seen anywhere in the function, show the path is checked or cleaned */
+const GUARDS = new Set([
+  "startswith", "is_relative_to", "relative_to", "commonpath", "commonprefix", "secure_filename", "safe_join",
+  "basename", "send_from_directory", "fullmatch", "match", "isalnum", "isidentifier",
+]);
+const FASTAPI_PARAMS = new Set(["fastapi.Query", "fastapi.Form", "fastapi.Path", "fastapi.Header", "fastapi.Cookie", "fastapi.params.Query", "fastapi.params.Form", "fastapi.params.Path"]);
+
+interface FunctionFacts {
+  /** parameter name → where its value comes from */
+  params: Map<string, string>;
+  /** parameters holding an UploadFile (their `.filename` is the client's) */
+  uploads: Set<string>;
+  guarded: boolean;
+  flaskRequest: boolean;
+}
+
+class TaintReader {
+  private facts = new Map<Node["id"], FunctionFacts>();
+  constructor(private model: FileModel, private framework: "flask" | "fastapi" | null) {}
+
+  functionFacts(fnScope: Scope): FunctionFacts {
+    const fn = fnScope.node!;
+    let f = this.facts.get(fn.id);
+    if (f) return f;
+    const model = this.model;
+    f = { params: new Map(), uploads: new Set(), guarded: false, flaskRequest: false };
+    this.facts.set(fn.id, f);
+    const outer = fnScope.parent ?? model.module;
+    if (this.framework) {
+      for (const r of routesOf(model, fn, outer, this.framework)) {
+        for (const p of r.path ? pathParameters(r.path) : []) f.params.set(p, `the route parameter \`${p}\``);
+      }
+    }
+    const params = fn.childForFieldName("parameters");
+    for (const p of params?.namedChildren ?? []) {
+      const name = p.childForFieldName("name") ?? (p.type === "identifier" ? p : p.namedChildren.find((c) => c.type === "identifier"));
+      if (!name || name.type !== "identifier") continue;
+      const pn = model.text(name);
+      const type = p.childForFieldName("type");
+      // `item_id: int` — FastAPI converts it, and a number carries no path
+      if (type && /^(int|float|bool|uuid\.UUID|UUID)$/.test(model.text(type))) {
+        f.params.delete(pn);
+        continue;
+      }
+      if (type && model.resolve(type.namedChild(0) ?? type, outer).some((q) => q === "fastapi.UploadFile" || q === "starlette.datastructures.UploadFile")) {
+        f.uploads.add(pn);
+      }
+      const dflt = p.childForFieldName("value");
+      if (dflt?.type === "call") {
+        const dfn = dflt.childForFieldName("function");
+        if (dfn && model.resolve(dfn, outer).some((q) => FASTAPI_PARAMS.has(q))) f.params.set(pn, `the request parameter \`${pn}\``);
+      }
+    }
+    for (const n of walk(fn)) {
+      if (n.type === "call") {
+        const callee = n.childForFieldName("function");
+        const last = callee?.type === "attribute" ? callee.childForFieldName("attribute") : callee;
+        if (last && GUARDS.has(model.text(last))) {
+          f.guarded = true;
+          break;
+        }
+      } else if (n.type === "comparison_operator" && /["']\.\.["']/.test(model.text(n))) {
+        f.guarded = true;
+        break;
+      }
+    }
+    return f;
+  }
+
+  /** Where a value comes from when it is (built from) a request value, else null. */
+  source(n: Node, scope: Scope, fnScope: Scope, depth = 0): string | null {
+    if (depth > 12) return null;
+    const model = this.model;
+    switch (n.type) {
+      case "identifier": {
+        const name = model.text(n);
+        const found = model.lookup(name, scope, n.startIndex);
+        if (!found) return null;
+        if (found.binding.kind === "param" && found.scope === fnScope) {
+          return this.functionFacts(fnScope).params.get(name) ?? null;
+        }
+        if (found.binding.kind !== "local" || found.scope !== fnScope) return null;
+        // every value the name is given before this point in the function
+        for (const b of found.scope.bindings.get(name)!) {
+          if (b.at > n.startIndex || !b.value) continue;
+          const s = this.source(b.value, fnScope, fnScope, depth + 1);
+          if (s) return s;
+        }
+        return null;
+      }
+      case "attribute":
+      case "subscript":
+      case "call":
+        return this.chainSource(n, scope, fnScope, depth);
+      case "binary_operator": {
+        const op = model.text(n.childForFieldName("operator")!);
+        if (op !== "+" && op !== "%" && op !== "/") return null;
+        return this.source(n.childForFieldName("left")!, scope, fnScope, depth + 1) ??
+          this.source(n.childForFieldName("right")!, scope, fnScope, depth + 1);
+      }
+      case "string":
+        for (const c of n.namedChildren) {
+          if (c.type !== "interpolation") continue;
+          const e = c.childForFieldName("expression") ?? c.namedChild(0);
+          const s = e ? this.source(e, scope, fnScope, depth + 1) : null;
+          if (s) return s;
+        }
+        return null;
+      case "parenthesized_expression":
+      case "await": {
+        const inner = n.namedChild(0);
+        return inner ? this.source(inner, scope, fnScope, depth + 1) : null;
+      }
+      case "conditional_expression":
+        for (const c of n.namedChildren.slice(0, 1).concat(n.namedChildren.slice(2))) {
+          const s = this.source(c, scope, fnScope, depth + 1);
+          if (s) return s;
+        }
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  private chainSource(n: Node, scope: Scope, fnScope: Scope, depth: number): string | null {
+    const model = this.model;
+    // request.args.get("f"), request.files["f"].filename, request.GET["p"], upload.filename
+    const direct = this.requestField(n, scope, fnScope);
+    if (direct) return direct;
+    if (n.type === "call") {
+      const fn = n.childForFieldName("function")!;
+      const names = model.resolve(fn, scope);
+      if (names.some((q) => PROPAGATE.has(q))) {
+        for (const a of n.childForFieldName("arguments")?.namedChildren ?? []) {
+          const s = this.source(a.type === "keyword_argument" ? a.childForFieldName("value")! : a, scope, fnScope, depth + 1);
+          if (s) return s;
+        }
+        return null;
+      }
+      if (fn.type === "attribute" && KEEP_METHODS.has(model.text(fn.childForFieldName("attribute")!))) {
+        const s = this.source(fn.childForFieldName("object")!, scope, fnScope, depth + 1);
+        if (s) return s;
+        // "{}/{}".format(base, name)
+        if (model.text(fn.childForFieldName("attribute")!) === "format") {
+          for (const a of n.childForFieldName("arguments")?.namedChildren ?? []) {
+            const v = this.source(a.type === "keyword_argument" ? a.childForFieldName("value")! : a, scope, fnScope, depth + 1);
+            if (v) return v;
+          }
+        }
+      }
+      return null;
+    }
+    if (n.type === "subscript") {
+      return this.source(n.childForFieldName("value")!, scope, fnScope, depth + 1);
+    }
+    return null;
+  }
+
+  /** The attribute names along an access chain and the identifier it starts from (`a.b["k"].c()` → a, [b, c]). */
+  private chainOf(n: Node): { root: Node; chain: string[] } | null {
+    const model = this.model;
+    const chain: string[] = [];
+    let cur: Node | null = n;
+    while (cur) {
+      if (cur.type === "call") cur = cur.childForFieldName("function");
+      else if (cur.type === "subscript") cur = cur.childForFieldName("value");
+      else if (cur.type === "attribute") {
+        chain.unshift(model.text(cur.childForFieldName("attribute")!));
+        cur = cur.childForFieldName("object");
+      } else break;
+    }
+    return cur && cur.type === "identifier" ? { root: cur, chain } : null;
+  }
+
+  /**
+   * `request.<field>...` (Flask's request object or a view's `request` parameter), or
+   * `<upload>.filename`; a local bound to part of such a chain (`f = request.files["doc"]`) continues it.
+   */
+  private requestField(n: Node, scope: Scope, fnScope: Scope, depth = 0): string | null {
+    const model = this.model;
+    const c = this.chainOf(n);
+    if (!c) return null;
+    let { root, chain } = c;
+    let rootScope = scope;
+    // follow locals bound once to a chain: f = request.files["doc"]; f.filename
+    for (let hops = 0; hops < 4; hops++) {
+      const name = model.text(root);
+      const found = model.lookup(name, rootScope, root.startIndex);
+      if (!found || found.binding.kind !== "local" || found.scope !== fnScope || !found.binding.value) break;
+      if (found.scope.bindings.get(name)!.length !== 1) break;
+      const inner = this.chainOf(found.binding.value);
+      if (!inner) break;
+      root = inner.root;
+      chain = [...inner.chain, ...chain];
+      rootScope = fnScope;
+    }
+    if (!chain.length || depth > 4) return null;
+    const rootName = model.text(root);
+    const found = model.lookup(rootName, rootScope, root.startIndex);
+    const facts = this.functionFacts(fnScope);
+    const isParam = found?.binding.kind === "param" && found.scope === fnScope;
+    if (isParam && facts.uploads.has(rootName) && chain[0] === "filename") {
+      return `the uploaded file name \`${rootName}.filename\``;
+    }
+    const flask = model.resolve(root, rootScope).some((q) => q === "flask.request" || q === "quart.request");
+    if (flask && FLASK_FIELDS.has(chain[0])) {
+      if (chain[0] === "files" && !chain.includes("filename")) return null;
+      return `\`request.${chain[0]}\``;
+    }
+    if (isParam && rootName === "request" && DJANGO_FIELDS.has(chain[0])) {
+      if (chain[0] === "FILES" && !chain.includes("name")) return null;
+      return `\`request.${chain[0]}\``;
+    }
+    return null;
+  }
+}
+
+function sinkPath(model: FileModel, call: CallSite): { callee: string; path: Node } | null {
+  if (SINK_LAST.has(calleeName(model, call))) {
+    const callee = model.calleeNames(call).find((q) => SINKS[q] !== undefined);
+    if (callee) {
+      const path = argument(model, call, SINKS[callee][0], SINKS[callee][1]);
+      return path ? { callee, path } : null;
+    }
+  }
+  if (PATH_METHODS.has(call.lastName) && call.fnType === "attribute") {
+    // Path(base, name).read_text(), (root / name).open()
+    const obj = call.fn.childForFieldName("object")!;
+    const inner = obj.type === "parenthesized_expression" ? obj.namedChild(0) : obj;
+    if (!inner) return null;
+    if (inner.type === "call" && model.resolve(inner.childForFieldName("function")!, call.scope).some((q) => q.startsWith("pathlib."))) {
+      return { callee: `Path(...).${call.lastName}`, path: inner };
+    }
+    if (inner.type === "binary_operator" && model.text(inner.childForFieldName("operator")!) === "/") {
+      return { callee: `Path(...).${call.lastName}`, path: inner };
+    }
+  }
+  return null;
+}
+
+function requestPathTraversal({ model }: MatchContext<unknown>): Hit<undefined>[] {
+  const framework = webFile(model);
+  const django = importsModule(model, ["django", "rest_framework"]);
+  if (!framework && !django) return [];
+  const reader = new TaintReader(model, framework);
+  const hits: Hit<undefined>[] = [];
+  for (const call of model.calls) {
+    if (!model.inFocus(call.start)) continue;
+    if (!SINK_LAST.has(calleeName(model, call)) && !PATH_METHODS.has(call.lastName)) continue;
+    const fnScope = functionScope(call.scope);
+    if (!fnScope) continue;
+    const sink = sinkPath(model, call);
+    if (!sink) continue;
+    const source = reader.source(sink.path, call.scope, fnScope);
+    if (!source) continue;
+    if (reader.functionFacts(fnScope).guarded) continue;
+    hits.push({
+      node: call.node,
+      call,
+      callee: sink.callee,
+      source,
+      message: `\`${sink.callee}\` gets a path built from ${source}: a value like \`../../etc/passwd\` reaches files outside the intended folder.`,
+    });
+  }
+  return hits;
+}
+
+export default defineRule({
+  options: NO_OPTIONS,
+  match: requestPathTraversal,
+});

@@ -1,0 +1,21 @@
+/** HTTP requests to a plain `http://` URL on a public host; the fix switches the literal to https. */
+import type { Hit, MatchContext } from "../../src/core/types.js";
+import { defineRule, NO_OPTIONS } from "../../src/core/rule-code.js";
+import { httpToHttpsFix, plainHttpCalls, type PlainHttpData } from "../../src/core/lib/http.js";
+
+const requestsHttp = ({ model }: MatchContext<unknown>): Hit<PlainHttpData>[] =>
+  plainHttpCalls(model)
+    .filter((p) => !p.credential)
+    .map((p) => ({
+      node: p.http.call.node,
+      call: p.http.call,
+      callee: p.http.callee,
+      message: `\`${p.http.callee}\` sends this request to \`${p.url.host}\` over plain HTTP: anyone on the path can read and change it.`,
+      data: { literal: p.literal, port: p.url.port },
+    }));
+
+export default defineRule({
+  options: NO_OPTIONS,
+  match: requestsHttp,
+  fix: httpToHttpsFix,
+});
