@@ -3,7 +3,7 @@
  * ids were produced by real git (`git diff`, `git hash-object`) on the same contents.
  */
 import { GitHubStandin, gitBlobSha, type StandinFile } from "../src/standin/github-standin.js";
-import { validateRequestBody, validateResponseBody } from "./support/openapi.js";
+import { OPENAPI_CHECKS, validateRequestBody, validateResponseBody } from "./support/openapi.js";
 
 const O = "octo";
 const R = "app";
@@ -24,11 +24,13 @@ const CONFIG = "failOn: high\n";
 
 let gh: GitHubStandin;
 let url: string;
+/** an installation token the stand-in issued (it refuses tokens it does not know) */
+let TOKEN: string;
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${url}${path}`, {
     method,
-    headers: { authorization: "token ghs_secret", accept: "application/vnd.github+json", ...headers },
+    headers: { authorization: `token ${TOKEN}`, accept: "application/vnd.github+json", ...headers },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -43,14 +45,24 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 
 const graphql = (query: string, variables?: object) => call("POST", "/graphql", { query, variables });
 
+/** A JWT of the shape an app signs (the stand-in checks its claims and clock, not its key). */
+function appJwt(): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  return `${part({ alg: "RS256", typ: "JWT" })}.${part({ iat: now - 30, exp: now + 540, iss: "1" })}.c2lnbmF0dXJl`;
+}
+
 beforeEach(async () => {
-  gh = new GitHubStandin();
+  gh = new GitHubStandin(OPENAPI_CHECKS);
   url = await gh.start();
+  TOKEN = gh.issueToken(42);
   gh.addPull({ owner: O, repo: R, number: 7, baseSha: BASE, headSha: HEAD, headRef: "feature", files: FILES, config: CONFIG });
 });
 
 afterEach(async () => {
   await gh.stop();
+  // every request these tests sent, and every answer, fits GitHub's OpenAPI description
+  expect(gh.violations).toStrictEqual([]);
 });
 
 describe("pull request files", () => {
@@ -103,7 +115,7 @@ describe("pull request files", () => {
     expect(l1.next).toMatch(new RegExp(`^${url}/repositories/\\d+/pulls/8/files\\?per_page=100&page=2$`));
     expect(l1.last).toMatch(/page=3$/);
 
-    const second = await fetch(l1.next);
+    const second = await fetch(l1.next, { headers: { authorization: `token ${TOKEN}` } });
     expect(Object.keys(links(second.headers))).toEqual(["prev", "next", "last", "first"]);
     const third = await call("GET", `/repos/${O}/${R}/pulls/8/files?per_page=100&page=3`);
     expect(third.json).toHaveLength(50);
@@ -227,6 +239,8 @@ describe("check runs", () => {
     expect(first.json.output).toMatchObject({ title: "HunkGuard", summary: "more", annotations_count: 51 });
     const tooMany = await call("PATCH", `/repos/${O}/${R}/check-runs/${id}`, { output: { summary: "x", annotations: Array.from({ length: 51 }, (_, i) => annotation(i)) } });
     expect(tooMany.status).toBe(422);
+    // the OpenAPI description says so too: the one violation this test commits on purpose
+    expect(gh.violations.splice(0)).toStrictEqual(["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id} (checks/update): body /output/annotations must NOT have more than 50 items"]);
     const done = await call("PATCH", `/repos/${O}/${R}/check-runs/${id}`, {
       conclusion: "failure",
       output: { title: "52 findings", summary: "done", annotations: [annotation(99)] },
@@ -310,7 +324,19 @@ describe("contents, blobs and GraphQL", () => {
     const nodes = list.json.data.repository.pullRequest.reviewThreads.nodes;
     expect(nodes).toHaveLength(2);
     expect(nodes[0].comments.nodes.map((c: any) => [c.author.login, c.body])).toEqual([["hunkguard", "one"], ["alice", "this is fine, really"]]);
-    const resolved = await graphql(`mutation($id: ID!) { resolveReviewThread(input: { threadId: $id }) { thread { id isResolved } } }`, { id: nodes[1].id });
+    // with app.yml's permissions (contents: read) GitHub refuses to resolve, as it does for real
+    const RESOLVE = `mutation($id: ID!) { resolveReviewThread(input: { threadId: $id }) { thread { id isResolved } } }`;
+    const refused = await graphql(RESOLVE, { id: nodes[1].id });
+    expect(refused.status).toBe(200);
+    expect(refused.json).toStrictEqual({
+      data: { resolveReviewThread: null },
+      errors: [{ type: "FORBIDDEN", path: ["resolveReviewThread"], locations: [{ line: 1, column: 22 }], message: "Resource not accessible by integration" }],
+    });
+    expect(gh.threads(O, R, 7).map((t) => t.isResolved)).toEqual([false, false]);
+    // an installation granted contents: write may
+    gh.setInstallationPermissions(42, { ...gh.installationPermissions(42), contents: "write" });
+    TOKEN = gh.issueToken(42);
+    const resolved = await graphql(RESOLVE, { id: nodes[1].id });
     expect(resolved.json.data.resolveReviewThread.thread).toMatchObject({ id: nodes[1].id, isResolved: true });
     expect(gh.threads(O, R, 7).map((t) => t.isResolved)).toEqual([false, true]);
   });
@@ -351,15 +377,18 @@ describe("failures, recording, and the rest of the surface", () => {
       `GET /repos/${O}/${R}/issues`,
     ]);
     expect(gh.requests[0].body).toEqual({ name: "HunkGuard", head_sha: HEAD });
-    expect(JSON.stringify(gh.requests)).not.toContain("ghs_secret");
+    expect(JSON.stringify(gh.requests)).not.toContain(TOKEN);
   });
 
   test("pull, access token and the diff media type", async () => {
     const pr = await call("GET", `/repos/${O}/${R}/pulls/7`);
     expect(pr.json).toMatchObject({ number: 7, state: "open", draft: false, head: { sha: HEAD, ref: "feature" }, base: { sha: BASE, ref: "main" }, changed_files: 6 });
     expect(validateResponseBody("pulls/get", pr.json)).toEqual([]);
-    const token = await call("POST", "/app/installations/42/access_tokens", {});
+    // an installation token cannot ask for tokens: that takes the app's JWT
+    expect((await call("POST", "/app/installations/42/access_tokens", {})).status).toBe(401);
+    const token = await call("POST", "/app/installations/42/access_tokens", {}, { authorization: `bearer ${appJwt()}` });
     expect(token.status).toBe(201);
+    expect(token.json.permissions).toStrictEqual({ checks: "write", contents: "read", metadata: "read", pull_requests: "write" });
     expect(validateResponseBody("apps/create-installation-access-token", token.json)).toEqual([]);
     const diff = await call("GET", `/repos/${O}/${R}/pulls/7`, undefined, { accept: "application/vnd.github.v3.diff" });
     expect(diff.text).toContain("diff --git a/m.py b/m.py\n--- a/m.py\n+++ b/m.py\n@@ -6,6 +6,6 @@ def a():");
@@ -381,7 +410,7 @@ describe("failures, recording, and the rest of the surface", () => {
 describe("with the real Octokit client", () => {
   test("paginate follows the Link headers, errors carry GitHub's status, graphql works", async () => {
     const { Octokit } = await import("@octokit/rest");
-    const octokit = new Octokit({ baseUrl: url, auth: "ghs_secret", log: { debug() {}, info() {}, warn() {}, error() {} } });
+    const octokit = new Octokit({ baseUrl: url, auth: TOKEN, log: { debug() {}, info() {}, warn() {}, error() {} } });
     const many: StandinFile[] = Array.from({ length: 230 }, (_, i) => ({ path: `f${i}.py`, base: null, head: `x = ${i}\n` }));
     gh.addPull({ owner: O, repo: R, number: 10, baseSha: BASE, headSha: "f".repeat(40), files: many });
     const files = await octokit.paginate(octokit.pulls.listFiles, { owner: O, repo: R, pull_number: 10, per_page: 100 });

@@ -8,7 +8,7 @@ import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { Probot, ProbotOctokit, createNodeMiddleware } from "probot";
 import { hunkGuard } from "../app.js";
 import { AnalysisQueue } from "../github/queue.js";
-import { GitHubStandin } from "../standin/github-standin.js";
+import { GitHubStandin, type StandinOptions } from "../standin/github-standin.js";
 
 export interface Harness {
   standin: GitHubStandin;
@@ -24,8 +24,15 @@ export function sign(secret: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
 
-export async function startHarness(opts: { latencyMs?: number; logLevel?: "fatal" | "error" | "warn" | "info" } = {}): Promise<Harness> {
-  const standin = new GitHubStandin({ latencyMs: opts.latencyMs });
+export interface HarnessOptions {
+  latencyMs?: number;
+  logLevel?: "fatal" | "error" | "warn" | "info";
+  /** more for the stand-in (the tests add GitHub's OpenAPI checks) */
+  standin?: StandinOptions;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const standin = new GitHubStandin({ ...opts.standin, latencyMs: opts.latencyMs });
   const baseUrl = await standin.start();
   const secret = randomUUID();
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
