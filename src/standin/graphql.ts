@@ -66,7 +66,8 @@ function shapeError(e: GraphQLError): Record<string, unknown> {
   const located = { ...(e.path ? { path: e.path } : {}), ...(e.locations ? { locations: e.locations } : {}) };
   if (original instanceof GitHubGraphqlError) return { type: original.type, ...located, message: original.message };
   if (original instanceof NotModelled) return { type: "STANDIN_NOT_MODELLED", ...located, message: original.message };
-  if (original) return { type: "INTERNAL", ...located, message: `Something went wrong while executing your query. (${original.message})` };
+  // a resolver that threw: a bug in the stand-in (variables that do not fit their types fail before any field, without a path)
+  if (original && e.path) return { type: "INTERNAL", ...located, message: `Something went wrong while executing your query. (${original.message})` };
   return { ...located, message: e.message };
 }
 
@@ -116,10 +117,9 @@ export interface PageArgs {
 }
 
 const cursorOf = (index: number) => Buffer.from(`cursor:v2:${index}`).toString("base64");
-function indexOf(cursor: string, connection: string): number {
+function indexOf(cursor: string): number {
   const m = /^cursor:v2:(\d+)$/.exec(Buffer.from(cursor, "base64").toString("utf8"));
   if (!m) throw new GitHubGraphqlError("INVALID_CURSOR_ARGUMENTS", `\`${cursor}\` does not appear to be a valid cursor.`);
-  void connection;
   return Number(m[1]);
 }
 
@@ -135,8 +135,8 @@ export function connection<T>(items: T[], args: PageArgs, name: string, node: (i
     }
     if (value != null && value < 0) throw new GitHubGraphqlError("INVALID_PAGINATION", `\`${key}\` on the \`${name}\` connection cannot be less than zero.`);
   }
-  let start = args.after ? indexOf(args.after, name) + 1 : 0;
-  let end = args.before ? indexOf(args.before, name) : items.length;
+  let start = args.after ? indexOf(args.after) + 1 : 0;
+  let end = args.before ? indexOf(args.before) : items.length;
   start = Math.max(0, Math.min(start, items.length));
   end = Math.max(start, Math.min(end, items.length));
   let from = start;
