@@ -103,7 +103,7 @@ test("the manifest Probot builds from app.yml brings the user back to /probot/se
 test("without a webhook proxy Probot fills in its own address, never one from app.yml", async () => {
   delete process.env.WEBHOOK_PROXY_URL;
   const { ManifestCreation } = (await import(pathToFileURL(join(probotDir, "manifest-creation.js")).href)) as {
-    ManifestCreation: new () => { getManifest(o: { pkg: object; baseUrl: string; readFileSync?: typeof readFileSync }): string };
+    ManifestCreation: new () => { getManifest(o: { pkg: object; baseUrl: string; readFileSync?: (path: string, encoding: string) => string }): string };
   };
   const manifest = JSON.parse(new ManifestCreation().getManifest({ pkg: {}, baseUrl: "https://hunkguard.example.com", readFileSync: () => readFileSync(APP_YML, "utf8") }));
   expect(manifest.redirect_url).toBe("https://hunkguard.example.com/probot/setup");

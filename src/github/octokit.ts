@@ -8,6 +8,21 @@ export interface RepoRef {
   repo: string;
 }
 
+/**
+ * Whether the installation behind `gh` was granted `permission` at `access` (or more): read from
+ * the permissions GitHub returned with the installation token (Probot's auth caches them; no
+ * request). False when the client is not an installation's or says nothing.
+ */
+export async function installationGrants(gh: GitHub, permission: string, access: "read" | "write"): Promise<boolean> {
+  try {
+    const auth = (await (gh.auth as (o: { type: string }) => Promise<unknown>)({ type: "installation" })) as { permissions?: Record<string, string> } | undefined;
+    const have = auth?.permissions?.[permission];
+    return have === "write" || (have === "read" && access === "read");
+  } catch {
+    return false;
+  }
+}
+
 /** HTTP status of an Octokit error, if any. */
 export function statusOf(e: unknown): number | undefined {
   const s = (e as { status?: unknown })?.status;

@@ -257,11 +257,12 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
   if (state) {
     const current = new Set(report.findings.map((f) => f.fingerprint));
     try {
-      const resolved = await resolveFixedThreads(gh, state, current, new Set(prepared.sources.map((s) => s.path)), limits);
-      if (resolved) notes.push(`${resolved} earlier comment thread(s) resolved: their findings are gone.`);
+      const fixed = await resolveFixedThreads(gh, state, current, new Set(prepared.sources.map((s) => s.path)), limits);
+      if (fixed.replied) notes.push(`${fixed.replied} earlier finding(s) fixed since: replied in their thread(s).`);
+      if (fixed.resolved) notes.push(`${fixed.resolved} earlier comment thread(s) resolved: their findings are gone.`);
     } catch (e) {
-      log.warn({ err: (e as Error).message, pull: target.number }, "could not resolve fixed threads");
-      notes.push(`Earlier comment threads whose findings are gone could not be resolved (${(e as Error).message}).`);
+      log.warn({ err: (e as Error).message, pull: target.number }, "could not answer the threads of fixed findings");
+      notes.push(`Earlier comment threads whose findings are gone could not be answered (${(e as Error).message}).`);
     }
     inTime();
   }

@@ -1,0 +1,82 @@
+/**
+ * The GitHub defects of issue 12, each against the faithful stand-in over HTTP: the real app in
+ * Probot, signed webhooks, and a GitHub that checks permissions, GraphQL against GitHub's schema,
+ * and every request against the OpenAPI description. (Item 1, registration from the manifest, is
+ * test/registration.test.ts.)
+ */
+import nock from "nock";
+import { startHarness, type Harness } from "../src/demo/harness.js";
+import { demoPayload, DEMO } from "../src/demo/pull.js";
+import type { StandinFile } from "../src/standin/github-standin.js";
+import { OPENAPI_CHECKS } from "./support/openapi.js";
+
+const { owner: O, repo: R, number: N, installationId: INSTALLATION } = DEMO;
+const BASE = "b".repeat(40);
+const [FIRST, SECOND, THIRD] = ["1", "2", "3"].map((c) => c.repeat(40));
+
+const BEFORE = "import ast\nimport pickle\n\n\ndef parse(raw):\n    return raw\n\n\ndef load(blob):\n    return blob\n";
+const FINDINGS = BEFORE.replace("return raw", "return eval(raw)").replace("return blob", "return pickle.loads(blob)");
+const EVAL_FIXED = FINDINGS.replace("eval(raw)", "ast.literal_eval(raw)");
+const file = (head: string): StandinFile => ({ path: "app/handlers.py", base: BEFORE, head });
+
+let h: Harness;
+beforeEach(async () => {
+  nock.enableNetConnect("127.0.0.1");
+  h = await startHarness({ standin: OPENAPI_CHECKS });
+});
+afterEach(async () => {
+  await h.stop();
+  expect(h.standin.violations).toStrictEqual([]);
+});
+
+/** A signed `pull_request` delivery for `head` (opened for the first, synchronize after). */
+async function push(head: string, before?: string, second = 0): Promise<void> {
+  const payload = demoPayload(undefined, head) as Record<string, any>;
+  if (before) {
+    payload.action = "synchronize";
+    payload.before = before;
+    payload.after = head;
+  }
+  payload.pull_request.updated_at = `2024-05-01T10:00:0${second}Z`;
+  expect(await h.deliver("pull_request", payload)).toBe(200);
+  await h.queue.idle();
+}
+
+const summaryOf = (head: string) => h.standin.checkRuns(O, R).find((r) => r.head_sha === head)?.output.summary as string;
+
+describe("item 2: a finding fixed by a later push", () => {
+  async function fixEval(): Promise<void> {
+    h.standin.addPull({ owner: O, repo: R, number: N, baseSha: BASE, headSha: FIRST, files: [file(FINDINGS)] });
+    await push(FIRST);
+    expect(h.standin.threads(O, R, N)).toHaveLength(2);
+    h.standin.pushHead(O, R, N, SECOND, [file(EVAL_FIXED)]);
+    await push(SECOND, FIRST, 1);
+  }
+
+  test("is answered once in its thread, and not resolved: app.yml grants no contents: write, and that is no failure", async () => {
+    await fixEval();
+    const [evalThread, pickleThread] = h.standin.threads(O, R, N);
+    expect(evalThread.comments.nodes.map((c: { body: string }) => c.body)[1]).toBe(`Fixed in ${SECOND.slice(0, 7)}.\n\n<!-- hunkguard:fixed -->`);
+    expect(evalThread.isResolved).toBe(false);
+    expect(pickleThread.comments.nodes).toHaveLength(1);
+    expect(summaryOf(SECOND)).toContain("1 earlier finding(s) fixed since: replied in their thread(s).");
+    expect(summaryOf(SECOND)).not.toMatch(/could not|Resource not accessible/);
+    expect(h.standin.requests.some((r) => JSON.stringify(r.body ?? "").includes("resolveReviewThread"))).toBe(false);
+
+    // more pushes: no second reply
+    h.standin.pushHead(O, R, N, THIRD, [file(EVAL_FIXED)]);
+    await push(THIRD, SECOND, 2);
+    expect(h.standin.threads(O, R, N)[0].comments.nodes).toHaveLength(2);
+    expect(summaryOf(THIRD)).not.toContain("replied in");
+  });
+
+  test("is answered and resolved where the installation granted contents: write", async () => {
+    h.standin.setInstallationPermissions(INSTALLATION, { ...h.standin.installationPermissions(INSTALLATION), contents: "write" });
+    await fixEval();
+    expect(h.standin.threads(O, R, N).map((t) => [t.isResolved, t.comments.nodes.length])).toStrictEqual([
+      [true, 2],
+      [false, 1],
+    ]);
+    expect(summaryOf(SECOND)).toContain("1 earlier comment thread(s) resolved: their findings are gone.");
+  });
+});
