@@ -82,6 +82,10 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
         context.log.warn({ delivery: context.id }, `${key} payload without the fields HunkGuard needs; ignored`);
         return;
       }
+      if (!targets.length) {
+        const headSha = (context.payload as unknown as Record<string, { head_sha?: string }>)[key]?.head_sha;
+        context.log.warn({ delivery: context.id, sha: headSha }, "re-run: no open pull request has this head commit; nothing analysed");
+      }
       for (const target of targets) await schedule(context, target);
     });
   };

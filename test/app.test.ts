@@ -562,13 +562,14 @@ describe("re-runs", () => {
     return payload;
   }
 
-  test("check_run.rerequested: a new check run for the same head (the PR found through the commit)", async () => {
+  test("check_run.rerequested naming no pull request: a new check run for the same head (the PR found among the open ones by its head)", async () => {
     const payload = adapt(fixture("check_run.rerequested"));
     payload.check_run.name = "HunkGuard";
     payload.check_run.head_sha = HEAD_SHA;
     payload.check_run.check_suite.head_sha = HEAD_SHA;
+    expect(payload.check_run.pull_requests).toStrictEqual([]);
     const oldRun = payload.check_run.id;
-    const gh = new GitHubMock().token().pullsForCommit(HEAD_SHA, [PULL]).pullGet();
+    const gh = new GitHubMock().token().openPulls();
     analysisOf(gh, { checkId: 7100, token: false }).threads().review().checkUpdate(7100);
 
     await app.deliver("check_run", payload);
@@ -579,6 +580,19 @@ describe("re-runs", () => {
     expect(gh.checkCreates[0]).toMatchObject({ name: "HunkGuard", head_sha: HEAD_SHA, status: "in_progress" });
     expect(gh.requests.some((r) => r.path.endsWith(`/check-runs/${oldRun}`))).toBe(false);
     expect(gh.completion).toMatchObject({ status: "completed", conclusion: "failure" });
+  });
+
+  test("a re-run whose head no open pull request has: logged, nothing analysed", async () => {
+    const payload = adapt(fixture("check_suite.rerequested"));
+    payload.check_suite.pull_requests = [];
+    payload.check_suite.head_sha = sha("gone");
+    const gh = new GitHubMock().token().openPulls();
+
+    await app.deliver("check_suite", payload);
+
+    gh.done();
+    expect(gh.checkCreates).toStrictEqual([]);
+    expect(app.log.entries().filter((e) => e.level === 40).map((e) => [e.msg, e.sha])).toStrictEqual([["re-run: no open pull request has this head commit; nothing analysed", sha("gone")]]);
   });
 
   test("check_run.rerequested for another app's check is ignored", async () => {

@@ -4,6 +4,7 @@
  * and every request against the OpenAPI description. (Item 1, registration from the manifest, is
  * test/registration.test.ts.)
  */
+import { readFileSync } from "node:fs";
 import nock from "nock";
 import { startHarness, type Harness } from "../src/demo/harness.js";
 import { demoPayload, DEMO } from "../src/demo/pull.js";
@@ -78,5 +79,24 @@ describe("item 2: a finding fixed by a later push", () => {
       [false, 1],
     ]);
     expect(summaryOf(SECOND)).toContain("1 earlier comment thread(s) resolved: their findings are gone.");
+  });
+});
+
+describe("item 3: re-running the check of a fork's pull request", () => {
+  test("finds the pull request among the open ones by its head commit, and analyses it with a new check run", async () => {
+    h.standin.addPull({ owner: O, repo: R, number: N, baseSha: BASE, headSha: FIRST, headRef: "patch-1", fork: { owner: "contributor", repo: R }, files: [file(FINDINGS)] });
+    // a fork's check suite: GitHub names no pull request in the event
+    const payload = JSON.parse(readFileSync(new URL("./fixtures/webhooks/check_suite.rerequested.json", import.meta.url), "utf8"));
+    Object.assign(payload.repository, { name: R, full_name: `${O}/${R}` });
+    payload.repository.owner.login = O;
+    payload.installation = { id: INSTALLATION, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==" };
+    Object.assign(payload.check_suite, { head_sha: FIRST, head_branch: "patch-1", pull_requests: [] });
+
+    expect(await h.deliver("check_suite", payload)).toBe(200);
+    await h.queue.idle();
+
+    expect(h.standin.checkRuns(O, R).map((r) => [r.head_sha, r.status, r.conclusion])).toStrictEqual([[FIRST, "completed", "failure"]]);
+    expect(h.standin.reviews(O, R, N)).toHaveLength(1);
+    expect(h.standin.requests.map((r) => `${r.method} ${r.path}`)).toContain(`GET /repos/${O}/${R}/pulls`);
   });
 });
