@@ -20,6 +20,8 @@ export interface HunkGuardOptions {
   /** where analyses run; by default a RedisScheduler when REDIS_URL is set, else in process */
   scheduler?: Scheduler;
   timeoutMs?: number;
+  /** how long one GitHub request may take (default 30 s) */
+  requestTimeoutMs?: number;
   /** how to wait out a secondary rate limit (tests pass one that does not wait) */
   sleep?: Sleep;
   /** bounds for secondary-rate-limit retries of mutations */
@@ -46,7 +48,7 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
       log: context.log,
       analyseHere: () =>
         analyzePullRequest(
-          { gh, rules, loadConfig: () => context.config("hunkguard.yml"), log: context.log, timeoutMs: options.timeoutMs, limits },
+          { gh, rules, loadConfig: () => context.config("hunkguard.yml"), log: context.log, timeoutMs: options.timeoutMs, requestTimeoutMs: options.requestTimeoutMs, limits },
           target,
         ),
     });

@@ -3,7 +3,7 @@
  * the check run completed — with the findings' conclusion, or with the reason it could not finish.
  */
 import type { GitHub, LimitPolicy, RepoRef } from "./octokit.js";
-import { DEFAULT_LIMIT_POLICY, statusOf } from "./octokit.js";
+import { DEFAULT_LIMIT_POLICY, boundRequests, statusOf } from "./octokit.js";
 import { CheckRun, type Conclusion } from "./check.js";
 import { configData, listChangedFiles, prepareFiles, readConfigRest, readContentsAndConfig, type ConfigData, type TextsRead } from "./files.js";
 import { planReview, postReview, readPullState, resolveFixedThreads, type PullState } from "./review.js";
@@ -48,6 +48,8 @@ export interface PipelineDeps {
   log: Logger;
   /** whole-analysis time budget */
   timeoutMs?: number;
+  /** how long one GitHub request (with its retries) may take; default 30 s */
+  requestTimeoutMs?: number;
   /** secondary-rate-limit retries of mutations */
   limits?: LimitPolicy;
 }
@@ -62,6 +64,8 @@ export interface AnalysisOutcome {
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60 * 1000;
+/** GitHub ends its own requests after 10 s; this leaves room for the retry plugin's retries. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 30 * 1000;
 
 class Superseded extends Error {}
 class TimedOut extends Error {}
@@ -116,7 +120,17 @@ function poolFor(deps: PipelineDeps): AnalysisPool | null {
 
 /** Analyse one head and publish the result. Never throws; never leaves the check in progress. */
 export async function analyzePullRequest(deps: PipelineDeps, target: PullTarget): Promise<AnalysisOutcome> {
+  const outcome = await analyze(deps, target);
+  deps.log.info({ ...where(target), conclusion: outcome.conclusion, title: outcome.title, findings: outcome.findings.length, superseded: outcome.superseded }, "analysis finished");
+  return outcome;
+}
+
+const where = (target: PullTarget) => ({ repo: `${target.repo.owner}/${target.repo.repo}`, pull: target.number, sha: target.headSha });
+
+async function analyze(deps: PipelineDeps, target: PullTarget): Promise<AnalysisOutcome> {
   const { gh, log } = deps;
+  log.info({ ...where(target), trigger: target.trigger }, "analysis started");
+  boundRequests(gh, deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   const check = new CheckRun(gh, target.repo, target.headSha, undefined, deps.limits ?? DEFAULT_LIMIT_POLICY);
   const outcome: AnalysisOutcome = { conclusion: "neutral", title: "", reviewPosted: false, inlinePosted: 0, findings: [], superseded: false };
   let timer: NodeJS.Timeout | undefined;
