@@ -28,7 +28,7 @@ import { markersIn } from "../src/core/render.js";
 import { buildRuleSet, loadRules, type RuleSet } from "../src/core/rules/load.js";
 import type { Scheduled, Scheduler, ScheduleRequest } from "../src/github/queue.js";
 import { DEFAULT_QUEUE_SETTINGS, RedisScheduler, type QueueSettings } from "../src/github/redis-queue.js";
-import { startLocalRedis, startWorkerProcess, type WorkerProcess } from "../src/queue/local-redis.js";
+import { startLocalRedis, startWorkerProcess, type WorkerProcess } from "../src/redis/local-server.js";
 import { GitHubStandin, type StandinFile } from "../src/standin/github-standin.js";
 
 export interface LoadOptions {

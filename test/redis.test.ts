@@ -18,7 +18,7 @@ import { markersIn } from "../src/core/render.js";
 import { DEFAULT_QUEUE_SETTINGS, RedisScheduler, jobIdFor, type QueueSettings } from "../src/github/redis-queue.js";
 import { GitHubStandin, type StandinFile, type RecordedRequest } from "../src/standin/github-standin.js";
 import { OPENAPI_CHECKS } from "./support/openapi.js";
-import { startLocalRedis, startWorkerProcess, type LocalRedis, type WorkerProcess } from "../src/queue/local-redis.js";
+import { startLocalRedis, startWorkerProcess, type LocalRedis, type WorkerProcess } from "../src/redis/local-server.js";
 
 const OWNER = "acme";
 const REPO = "payments";
