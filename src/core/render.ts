@@ -18,7 +18,8 @@ export function fence(content: string, info = ""): string {
   let longest = 0;
   for (const m of content.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
   const ticks = "`".repeat(Math.max(3, longest + 1));
-  const body = content.endsWith("\n") ? content : `${content}\n`;
+  // nothing between the fences: a suggestion that deletes the lines (one empty line would replace them)
+  const body = content === "" || content.endsWith("\n") ? content : `${content}\n`;
   return `${ticks}${info}\n${body}${ticks}`;
 }
 

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { Probot, ProbotOctokit, createNodeMiddleware } from "probot";
 import { hunkGuard } from "../app.js";
+import type { RuleSet } from "../core/rules/load.js";
 import { AnalysisQueue } from "../github/queue.js";
 import { GitHubStandin, type StandinOptions } from "../standin/github-standin.js";
 
@@ -29,6 +30,8 @@ export interface HarnessOptions {
   logLevel?: "fatal" | "error" | "warn" | "info";
   /** more for the stand-in (the tests add GitHub's OpenAPI checks) */
   standin?: StandinOptions;
+  /** the rule set (default: the app loads rules/) */
+  rules?: RuleSet;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -47,7 +50,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     Octokit: ProbotOctokit.defaults((options: Record<string, any>) => ({ ...options, retry: { enabled: false }, throttle: { ...options.throttle, enabled: false } })),
   });
   const queue = new AnalysisQueue();
-  const middleware = await createNodeMiddleware(hunkGuard({ queue }), { probot });
+  const middleware = await createNodeMiddleware(hunkGuard({ queue, rules: opts.rules }), { probot });
   const server: Server = createServer((req, res) => {
     void middleware(req, res, () => {
       res.writeHead(404).end();
