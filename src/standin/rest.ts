@@ -266,7 +266,7 @@ export class RestApi {
       const atSha = d.status === "removed" ? pull.spec.baseSha : pull.headSha;
       const path = encodePath(d.file.path);
       const entry: Json = {
-        sha: d.sha,
+        sha: d.file.nullSha ? null : d.sha,
         filename: d.file.path,
         status: d.status,
         additions: d.additions,
