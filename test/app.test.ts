@@ -222,6 +222,24 @@ describe("later pushes", () => {
     expect(gh.completion.output.summary).toContain("Inline comments: 1 posted now, 3 already on the pull request.");
   });
 
+  test("threads past the first 100 are read (GraphQL pages): comments there are not posted again", async () => {
+    const gh = new GitHubMock();
+    const posted = await firstPush(gh);
+    // 117 older threads of the bot first: the three comments of the first push are on page 2
+    const older = Array.from({ length: 117 }, (_, i) => ({ path: "app/other.py", comments: [{ body: `an older note ${i}` }] }));
+    analysisOf(gh, { checkId: 7001, head: SECOND, token: false }).threads({ headSha: SECOND, nodes: [...older, ...posted], times: 2 }).checkUpdate(7001);
+
+    await app.deliver("pull_request", pullRequestPayload({ action: "synchronize", headSha: SECOND }));
+
+    gh.done();
+    const pages = gh.bodies("POST", "/graphql#threads").slice(1).map((b) => b.variables.after);
+    expect(pages).toHaveLength(2);
+    expect(pages[0]).toBeNull();
+    expect(typeof pages[1]).toBe("string");
+    expect(gh.reviews).toHaveLength(1); // the first push's only
+    expect(gh.completion.output.summary).toContain("Inline comments: 0 posted now, 3 already on the pull request.");
+  });
+
   const THIRD = sha("third push");
   const fixedHead = HEAD.replace("eval(raw)", "ast.literal_eval(raw)").replace("pickle.loads(blob)", "blob");
 

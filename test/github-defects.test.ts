@@ -146,3 +146,14 @@ describe("item 4: check-run limits in bytes, the 3,000-file cap, a null sha", ()
     expect(h.standin.checkRuns(O, R)[0].output.title).not.toBe("HunkGuard could not finish");
   });
 });
+
+describe("item 9: what the stand-in used to lack", () => {
+  test("a Python file whose patch GitHub omits: the merge base is compared, and the comments land on the added lines", async () => {
+    h.standin.addPull({ owner: O, repo: R, number: N, baseSha: BASE, headSha: FIRST, files: [{ ...file(FINDINGS), omitPatch: true }] });
+    await push(FIRST);
+    const [review] = h.standin.reviews(O, R, N);
+    expect(review.comments.map((c: { line: number }) => c.line)).toStrictEqual([6, 10]);
+    expect(h.standin.checkRuns(O, R)[0]).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(h.standin.requests.map((r) => `${r.method} ${r.path}`)).toContain(`GET /repos/${O}/${R}/compare/${BASE}...${FIRST}`);
+  });
+});
