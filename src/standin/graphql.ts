@@ -71,6 +71,8 @@ function shapeError(e: GraphQLError): Record<string, unknown> {
   return { ...located, message: e.message };
 }
 
+const parsed = new Map<string, { document: DocumentNode; problems: readonly GraphQLError[] }>();
+
 /**
  * Run one request body (`{ query, variables, operationName }`) against `roots` (one view object
  * for queries, one for mutations).
@@ -80,14 +82,20 @@ export async function runGraphql(body: unknown, roots: { query: object; mutation
   if (typeof request.query !== "string" || request.query === "") {
     return { status: 400, body: { errors: [{ message: "A query attribute must be specified and must be a string." }] }, invalid: ["no query"] };
   }
-  let document: DocumentNode;
-  try {
-    document = parse(request.query);
-  } catch (e) {
-    const error = e as GraphQLError;
-    return { status: 200, body: { errors: [{ ...(error.locations ? { locations: error.locations } : {}), message: error.message }] }, invalid: [error.message] };
+  let checked = parsed.get(request.query);
+  if (!checked) {
+    try {
+      const document = parse(request.query);
+      checked = { document, problems: validate(gitHubSchema(), document) };
+    } catch (e) {
+      const error = e as GraphQLError;
+      return { status: 200, body: { errors: [{ ...(error.locations ? { locations: error.locations } : {}), message: error.message }] }, invalid: [error.message] };
+    }
+    // the app sends the same few documents again and again (the threads query, batches of a PR)
+    if (parsed.size >= 200) parsed.delete(parsed.keys().next().value!);
+    parsed.set(request.query, checked);
   }
-  const problems = validate(gitHubSchema(), document);
+  const { document, problems } = checked;
   if (problems.length) return { status: 200, body: { errors: problems.map(shapeError) }, invalid: problems.map((p) => p.message) };
   const operationName = typeof request.operationName === "string" ? request.operationName : undefined;
   const operation = document.definitions.find((d) => d.kind === "OperationDefinition" && (!operationName || d.name?.value === operationName));
