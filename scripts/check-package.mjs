@@ -38,6 +38,9 @@ try {
   for (const needed of ["bin/hunkguard.js", "dist/src/cli.js", "dist/src/app.js", "dist/src/core/pool-worker.js", "rules/deserialization/pickle-load.yml", "app.yml"]) {
     if (!files.includes(needed)) fail(`the package lacks ${needed}`);
   }
+  // a rule's code module (rules/<category>/<id>.ts) runs from its build in dist/rules
+  const ruleCode = files.filter((f) => /^rules\/.+\.ts$/.test(f) && !f.endsWith(".d.ts"));
+  for (const ts of ruleCode) if (!files.includes(`dist/${ts.replace(/\.ts$/, ".js")}`)) fail(`the package lacks dist/${ts.replace(/\.ts$/, ".js")}, the build of ${ts}`);
   const stray = files.filter((f) => /^(test|src|bench|scripts|examples)\//.test(f) || /^dist\/(test|bench|scripts)\//.test(f) || /^dist\/src\/(standin|demo)\//.test(f) || f.endsWith(".map"));
   if (stray.length) fail(`the package carries what only the repository needs: ${stray.slice(0, 5).join(", ")}${stray.length > 5 ? ", …" : ""}`);
 

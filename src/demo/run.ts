@@ -59,7 +59,7 @@ function table(rows: LegendRow[]): string {
 }
 
 export async function runDemo(out: (s: string) => void = (s) => process.stdout.write(s), opts: HarnessOptions = {}): Promise<number> {
-  const rules = opts.rules ?? loadRules();
+  const rules = opts.rules ?? (await loadRules());
   const h = await startHarness({ ...opts, rules });
   try {
     h.standin.addPull(demoPull());
