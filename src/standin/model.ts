@@ -300,7 +300,7 @@ export class Model {
     }
   }
 
-  /** The thread a comment id belongs to (its root's). */
+  /** A pull request's thread by its node id. */
   threadOf(pull: PullState, threadId: string): Thread | undefined {
     return pull.threads.find((t) => t.id === threadId);
   }

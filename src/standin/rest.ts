@@ -25,7 +25,6 @@ import {
   type Caller,
   type Json,
   type Model,
-  type PullState,
   type RepoState,
 } from "./model.js";
 

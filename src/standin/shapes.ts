@@ -2,7 +2,7 @@
  * JSON shapes GitHub answers with (field names and URL forms as in GitHub's OpenAPI description),
  * built from the model.
  */
-import { DEFAULT_BRANCH, WEB, encodePath, nodeId, timestamp, type Json, type Model, type PullState, type RepoState } from "./model.js";
+import { DEFAULT_BRANCH, WEB, nodeId, timestamp, type Json, type Model, type PullState, type RepoState } from "./model.js";
 
 export function user(login: string, type: "User" | "Bot" | "Organization" = "User"): Json {
   const id = type === "Bot" ? 41898282 : 583231 + [...login].reduce((a, ch) => a + ch.charCodeAt(0), 0);
