@@ -28,7 +28,7 @@ import { markersIn } from "../src/core/render.js";
 import { buildRuleSet, loadRules, type RuleSet } from "../src/core/rules/load.js";
 import type { Scheduled, Scheduler, ScheduleRequest } from "../src/github/queue.js";
 import { DEFAULT_QUEUE_SETTINGS, RedisScheduler, type QueueSettings } from "../src/github/redis-queue.js";
-import { startLocalRedis, startWorkerProcess, type WorkerProcess } from "../src/queue/local-redis.js";
+import { startLocalRedis, startWorkerProcess, type WorkerProcess } from "../src/redis/local-server.js";
 import { GitHubStandin, type StandinFile } from "../src/standin/github-standin.js";
 
 export interface LoadOptions {
@@ -362,7 +362,7 @@ export async function runLoad(partial: Partial<LoadOptions> = {}, say: (line: st
       // lost: a finding of the newest head missing from its newest completed check run
       const head = p.heads.at(-1)!;
       const final = runs.filter((r) => r.head_sha === head && r.status === "completed").sort((a, b) => b.id - a.id)[0];
-      const annotated = final ? await annotationsOf(baseUrl, p.owner, final.id) : [];
+      const annotated = final ? await annotationsOf(baseUrl, standin.issueToken(1), p.owner, final.id) : [];
       const have = new Map<string, number>();
       for (const a of annotated) have.set(`${a.path}:${a.start_line}`, (have.get(`${a.path}:${a.start_line}`) ?? 0) + 1);
       for (const f of p.files) {
@@ -416,10 +416,10 @@ export async function runLoad(partial: Partial<LoadOptions> = {}, say: (line: st
   }
 }
 
-async function annotationsOf(baseUrl: string, owner: string, id: number): Promise<{ path: string; start_line: number }[]> {
+async function annotationsOf(baseUrl: string, token: string, owner: string, id: number): Promise<{ path: string; start_line: number }[]> {
   const out: { path: string; start_line: number }[] = [];
   for (let page = 1; ; page++) {
-    const res = await fetch(`${baseUrl}/repos/${owner}/${REPO}/check-runs/${id}/annotations?per_page=100&page=${page}`);
+    const res = await fetch(`${baseUrl}/repos/${owner}/${REPO}/check-runs/${id}/annotations?per_page=100&page=${page}`, { headers: { authorization: `token ${token}` } });
     const batch = (await res.json()) as { path: string; start_line: number }[];
     out.push(...batch);
     if (batch.length < 100) return out;

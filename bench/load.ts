@@ -373,10 +373,10 @@ const percentile = (xs: number[], p: number): number => {
 };
 const stats = (xs: number[]) => ({ p50: percentile(xs, 50), p95: percentile(xs, 95), max: xs.length ? Math.round(Math.max(...xs)) : NaN, n: xs.length });
 
-async function listFiles(baseUrl: string, p: PullRef): Promise<{ filename: string; status: string; patch?: string }[]> {
+async function listFiles(baseUrl: string, token: string, p: PullRef): Promise<{ filename: string; status: string; patch?: string }[]> {
   const out: { filename: string; status: string; patch?: string }[] = [];
   for (let page = 1; ; page++) {
-    const res = await fetch(`${baseUrl}/repos/${p.owner}/${p.repo}/pulls/${p.number}/files?per_page=100&page=${page}`);
+    const res = await fetch(`${baseUrl}/repos/${p.owner}/${p.repo}/pulls/${p.number}/files?per_page=100&page=${page}`, { headers: { authorization: `token ${token}` } });
     const data = (await res.json()) as { filename: string; status: string; patch?: string }[];
     out.push(...data);
     if (data.length < 100) return out;
@@ -388,6 +388,8 @@ const annotationKey = (path: string, line: number, endLine: number, rule: string
 async function measure(h: Harness, scripts: Script[], sent: Sent[], firstDelivery: Map<string, number>, opts: Options, peakRss: number, started: number): Promise<Figures> {
   const rules = await loadRules();
   const baseUrl = await h.standin.start();
+  // the stand-in answers only tokens it issued, like GitHub
+  const token = h.standin.issueToken(1);
   const repos = [...new Map(scripts.map((s) => [`${s.pull.owner}/${s.pull.repo}`, s.pull])).values()];
   const runs = repos.flatMap((r) => h.standin.checkRuns(r.owner, r.repo));
   const completedAt = new Map<number, number>();
@@ -426,7 +428,7 @@ async function measure(h: Harness, scripts: Script[], sent: Sent[], firstDeliver
     const final = s.heads[s.heads.length - 1];
     const texts = new Map(final.files.map((f) => [f.path, text(f.head)]));
     const expected = new Map<string, number>();
-    for (const f of await listFiles(baseUrl, s.pull)) {
+    for (const f of await listFiles(baseUrl, token, s.pull)) {
       if (f.status === "removed" || !f.filename.endsWith(".py")) continue;
       const patch = parseFilePatch(f.patch);
       const a = analyzeSource(f.filename, texts.get(f.filename)!, {

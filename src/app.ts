@@ -20,6 +20,8 @@ export interface HunkGuardOptions {
   /** where analyses run; by default a RedisScheduler when REDIS_URL is set, else in process */
   scheduler?: Scheduler;
   timeoutMs?: number;
+  /** how long one GitHub request may take (default 30 s) */
+  requestTimeoutMs?: number;
   /** how to wait out a secondary rate limit (tests pass one that does not wait) */
   sleep?: Sleep;
   /** bounds for secondary-rate-limit retries of mutations */
@@ -47,7 +49,7 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
       log: context.log,
       analyseHere: async () =>
         analyzePullRequest(
-          { gh, rules: await rules, loadConfig: () => context.config("hunkguard.yml"), log: context.log, timeoutMs: options.timeoutMs, limits },
+          { gh, rules: await rules, loadConfig: () => context.config("hunkguard.yml"), log: context.log, timeoutMs: options.timeoutMs, requestTimeoutMs: options.requestTimeoutMs, limits },
           target,
         ),
     });
@@ -82,6 +84,10 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
       if (!targets) {
         context.log.warn({ delivery: context.id }, `${key} payload without the fields HunkGuard needs; ignored`);
         return;
+      }
+      if (!targets.length) {
+        const headSha = (context.payload as unknown as Record<string, { head_sha?: string }>)[key]?.head_sha;
+        context.log.warn({ delivery: context.id, sha: headSha }, "re-run: no open pull request has this head commit; nothing analysed");
       }
       for (const target of targets) await schedule(context, target);
     });

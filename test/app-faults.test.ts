@@ -8,6 +8,7 @@ import {
   BASE_SHA,
   GitHubMock,
   HEAD_SHA,
+  captureLog,
   createApp,
   isolateNetwork,
   pullRequestPayload,
@@ -432,6 +433,30 @@ describe("422 on the review", () => {
     expect(gh.acceptedReviews).toHaveLength(1);
     expect(gh.acceptedReviews[0].comments).toHaveLength(3);
     expect(done.output.summary).toContain("A pending review left by an earlier run was removed.");
+  });
+});
+
+describe("GitHub not answering", () => {
+  test("a request GitHub leaves unanswered is abandoned after the request timeout: the check completes neutral saying so, and the log says when the analysis started and finished", async () => {
+    const log = captureLog("info");
+    const quick = await createApp({ requestTimeoutMs: 1000, log });
+    const gh = new GitHubMock().token().checkCreate(7000).config();
+    // list files: GitHub holds the connection and says nothing
+    gh.scope.get("/repos/Codertocat/Hello-World/pulls/2/files").query({ per_page: "100" }).delay(2500).reply(200, []);
+    gh.checkUpdate(7000);
+
+    await quick.deliver("pull_request", pullRequestPayload());
+
+    const done = expectCompleted(gh, { conclusion: "neutral", lines: [] });
+    expect(done.output.summary).toBe(
+      "HunkGuard could not finish: GitHub did not answer GET /repos/Codertocat/Hello-World/pulls/2/files within 1 s. Re-run the check to try again; findings from this run were not posted.",
+    );
+    const where = { repo: "Codertocat/Hello-World", pull: 2, sha: HEAD_SHA };
+    const lines = log.entries().filter((e) => /^analysis (started|finished)$/.test(e.msg));
+    expect(lines).toMatchObject([
+      { level: 30, msg: "analysis started", ...where, trigger: "pull_request.opened" },
+      { level: 30, msg: "analysis finished", ...where, conclusion: "neutral", title: "HunkGuard could not finish" },
+    ]);
   });
 });
 

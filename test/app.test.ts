@@ -222,28 +222,68 @@ describe("later pushes", () => {
     expect(gh.completion.output.summary).toContain("Inline comments: 1 posted now, 3 already on the pull request.");
   });
 
-  test("a finding fixed by a later push: the bot's own thread is resolved, a thread a human replied to is left alone", async () => {
+  test("threads past the first 100 are read (GraphQL pages): comments there are not posted again", async () => {
     const gh = new GitHubMock();
-    const threads = await firstPush(gh);
-    // the eval and the pickle are fixed; a human replied on the pickle thread
-    threads[1].comments.push({ body: "We trust this blob.", author: { __typename: "User", login: "octocat" } });
-    const fixed = { path: "app/handlers.py", base: BASE, head: HEAD.replace("eval(raw)", "ast.literal_eval(raw)").replace("pickle.loads(blob)", "blob") };
-    analysisOf(gh, { checkId: 7001, files: [fixed], head: SECOND, token: false }).threads({ headSha: SECOND, nodes: threads });
-    const resolved: unknown[] = [];
-    gh.scope
-      .post("/graphql", (b) => String(b.query).includes("resolveReviewThread"))
-      .reply(200, (_uri, body) => {
-        resolved.push((body as { variables: unknown }).variables);
-        return { data: { resolveReviewThread: { thread: { id: "PRRT_posted0", isResolved: true } } } };
-      });
-    gh.checkUpdate(7001);
+    const posted = await firstPush(gh);
+    // 117 older threads of the bot first: the three comments of the first push are on page 2
+    const older = Array.from({ length: 117 }, (_, i) => ({ path: "app/other.py", comments: [{ body: `an older note ${i}` }] }));
+    analysisOf(gh, { checkId: 7001, head: SECOND, token: false }).threads({ headSha: SECOND, nodes: [...older, ...posted], times: 2 }).checkUpdate(7001);
 
     await app.deliver("pull_request", pullRequestPayload({ action: "synchronize", headSha: SECOND }));
 
     gh.done();
-    expect(resolved).toStrictEqual([{ id: "PRRT_posted0" }]);
+    const pages = gh.bodies("POST", "/graphql#threads").slice(1).map((b) => b.variables.after);
+    expect(pages).toHaveLength(2);
+    expect(pages[0]).toBeNull();
+    expect(typeof pages[1]).toBe("string");
+    expect(gh.reviews).toHaveLength(1); // the first push's only
+    expect(gh.completion.output.summary).toContain("Inline comments: 0 posted now, 3 already on the pull request.");
+  });
+
+  const THIRD = sha("third push");
+  const fixedHead = HEAD.replace("eval(raw)", "ast.literal_eval(raw)").replace("pickle.loads(blob)", "blob");
+
+  test("a finding fixed by a later push: one reply in the bot's own thread, not resolved (app.yml grants no contents: write); a thread a human replied to is left alone", async () => {
+    const gh = new GitHubMock();
+    const threads = await firstPush(gh);
+    // the eval and the pickle are fixed; a human replied on the pickle thread
+    threads[1].comments.push({ body: "We trust this blob.", author: { __typename: "User", login: "octocat" } });
+    const fixed = { path: "app/handlers.py", base: BASE, head: fixedHead };
+    // no resolveReviewThread mock: a resolve attempt would be a request nobody expected
+    analysisOf(gh, { checkId: 7001, files: [fixed], head: SECOND, token: false }).threads({ headSha: SECOND, nodes: threads }).replyInThread().checkUpdate(7001);
+
+    await app.deliver("pull_request", pullRequestPayload({ action: "synchronize", headSha: SECOND }));
+
+    gh.done();
+    expect(gh.bodies("POST", "/graphql#reply").map((b) => b.variables)).toStrictEqual([{ thread: "PRRT_posted0", body: `Fixed in ${SECOND.slice(0, 7)}.\n\n<!-- hunkguard:fixed -->` }]);
+    const [evalThread, pickleThread] = gh.standin.threads(OWNER, REPO, PULL);
+    expect(evalThread.isResolved).toBe(false);
+    expect(evalThread.comments.nodes.map((c: { author: { login: string } }) => c.author.login)).toStrictEqual(["hunkguard", "hunkguard"]);
+    expect(pickleThread.comments.nodes).toHaveLength(2); // the bot's and octocat's, nothing added
     expect(gh.reviews).toHaveLength(1);
-    expect(gh.completion.output.summary).toContain("1 earlier comment thread(s) resolved");
+    expect(gh.completion.output.summary).toContain("1 earlier finding(s) fixed since: replied in their thread(s).");
+    expect(gh.completion.output.summary).not.toContain("could not");
+
+    // a third push with the same code: the reply is there (its marker), so nothing is sent
+    analysisOf(gh, { checkId: 7002, files: [fixed], head: THIRD, token: false }).threads({ headSha: THIRD }).checkUpdate(7002);
+    await app.deliver("pull_request", pullRequestPayload({ action: "synchronize", headSha: THIRD }));
+    gh.done();
+    expect(gh.bodies("POST", "/graphql#reply")).toHaveLength(1);
+    expect(gh.completion.output.summary).not.toContain("replied in");
+  });
+
+  test("an installation granted contents: write: the fixed finding's thread is answered and resolved", async () => {
+    const gh = new GitHubMock().permissions({ checks: "write", pull_requests: "write", contents: "write", metadata: "read" });
+    const threads = await firstPush(gh);
+    const fixed = { path: "app/handlers.py", base: BASE, head: HEAD.replace("eval(raw)", "ast.literal_eval(raw)") };
+    analysisOf(gh, { checkId: 7001, files: [fixed], head: SECOND, token: false }).threads({ headSha: SECOND, nodes: threads }).replyInThread().resolveThread().checkUpdate(7001);
+
+    await app.deliver("pull_request", pullRequestPayload({ action: "synchronize", headSha: SECOND }));
+
+    gh.done();
+    expect(gh.bodies("POST", "/graphql#resolve").map((b) => b.variables)).toStrictEqual([{ id: "PRRT_posted0" }]);
+    expect(gh.standin.threads(OWNER, REPO, PULL).map((t) => t.isResolved)).toStrictEqual([true, false, false]);
+    expect(gh.completion.output.summary).toContain("1 earlier comment thread(s) resolved: their findings are gone.");
   });
 });
 
@@ -540,13 +580,14 @@ describe("re-runs", () => {
     return payload;
   }
 
-  test("check_run.rerequested: a new check run for the same head (the PR found through the commit)", async () => {
+  test("check_run.rerequested naming no pull request: a new check run for the same head (the PR found among the open ones by its head)", async () => {
     const payload = adapt(fixture("check_run.rerequested"));
     payload.check_run.name = "HunkGuard";
     payload.check_run.head_sha = HEAD_SHA;
     payload.check_run.check_suite.head_sha = HEAD_SHA;
+    expect(payload.check_run.pull_requests).toStrictEqual([]);
     const oldRun = payload.check_run.id;
-    const gh = new GitHubMock().token().pullsForCommit(HEAD_SHA, [PULL]).pullGet();
+    const gh = new GitHubMock().token().openPulls();
     analysisOf(gh, { checkId: 7100, token: false }).threads().review().checkUpdate(7100);
 
     await app.deliver("check_run", payload);
@@ -557,6 +598,19 @@ describe("re-runs", () => {
     expect(gh.checkCreates[0]).toMatchObject({ name: "HunkGuard", head_sha: HEAD_SHA, status: "in_progress" });
     expect(gh.requests.some((r) => r.path.endsWith(`/check-runs/${oldRun}`))).toBe(false);
     expect(gh.completion).toMatchObject({ status: "completed", conclusion: "failure" });
+  });
+
+  test("a re-run whose head no open pull request has: logged, nothing analysed", async () => {
+    const payload = adapt(fixture("check_suite.rerequested"));
+    payload.check_suite.pull_requests = [];
+    payload.check_suite.head_sha = sha("gone");
+    const gh = new GitHubMock().token().openPulls();
+
+    await app.deliver("check_suite", payload);
+
+    gh.done();
+    expect(gh.checkCreates).toStrictEqual([]);
+    expect(app.log.entries().filter((e) => e.level === 40).map((e) => [e.msg, e.sha])).toStrictEqual([["re-run: no open pull request has this head commit; nothing analysed", sha("gone")]]);
   });
 
   test("check_run.rerequested for another app's check is ignored", async () => {

@@ -1,5 +1,5 @@
 /**
- * The fix pairs in ../shared/corpus/fixes: tiers A and B must produce the `after` text (or the
+ * The fix pairs in test/fixtures/corpus-fixes: tiers A and B must produce the `after` text (or the
  * alternative we argue for below), tier C must offer no one-click change; every produced fix must
  * compile with CPython and make the finding go away.
  */
@@ -11,7 +11,7 @@ import { analyzeSource } from "../src/core/engine.js";
 import { applyAll, suggestionsOf } from "./support/apply.js";
 import { pyCompileAll } from "./support/python.js";
 
-const corpus = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "shared", "corpus", "fixes");
+const corpus = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "corpus-fixes");
 const rows = readFileSync(join(corpus, "index.tsv"), "utf8")
   .trim()
   .split("\n")

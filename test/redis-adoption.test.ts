@@ -9,6 +9,7 @@ import { CheckRun, findCheckRun, identifyCheckRuns } from "../src/github/check.j
 import { DEFAULT_LIMIT_POLICY, type GitHub } from "../src/github/octokit.js";
 import { GitHubStandin } from "../src/standin/github-standin.js";
 import type { CheckAnnotation } from "../src/core/render.js";
+import { OPENAPI_CHECKS } from "./support/openapi.js";
 
 const repo = { owner: "acme", repo: "payments" };
 const head = "c".repeat(40);
@@ -17,12 +18,16 @@ let standin: GitHubStandin;
 let gh: () => GitHub;
 
 beforeEach(async () => {
-  standin = new GitHubStandin();
+  standin = new GitHubStandin(OPENAPI_CHECKS);
   const baseUrl = await standin.start();
+  const token = standin.issueToken(1);
   standin.addPull({ ...repo, number: 1, baseSha: "b".repeat(40), headSha: head, files: [{ path: "svc/a.py", base: null, head: "x = 1\n".repeat(200) }] });
-  gh = () => new ProbotOctokit({ auth: { token: "ghs_test" }, baseUrl, throttle: { enabled: false }, retry: { enabled: false } }) as unknown as GitHub;
+  gh = () => new ProbotOctokit({ auth: { token }, baseUrl, throttle: { enabled: false }, retry: { enabled: false } }) as unknown as GitHub;
 });
-afterEach(() => standin.stop());
+afterEach(async () => {
+  await standin.stop();
+  expect(standin.violations).toStrictEqual([]);
+});
 
 const annotations: CheckAnnotation[] = Array.from({ length: 120 }, (_, i) => ({
   path: "svc/a.py",

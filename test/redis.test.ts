@@ -17,7 +17,8 @@ import { buildRuleSet } from "../src/core/rules/load.js";
 import { markersIn } from "../src/core/render.js";
 import { DEFAULT_QUEUE_SETTINGS, RedisScheduler, jobIdFor, type QueueSettings } from "../src/github/redis-queue.js";
 import { GitHubStandin, type StandinFile, type RecordedRequest } from "../src/standin/github-standin.js";
-import { startLocalRedis, startWorkerProcess, type LocalRedis, type WorkerProcess } from "../src/queue/local-redis.js";
+import { OPENAPI_CHECKS } from "./support/openapi.js";
+import { startLocalRedis, startWorkerProcess, type LocalRedis, type WorkerProcess } from "../src/redis/local-server.js";
 
 const OWNER = "acme";
 const REPO = "payments";
@@ -92,7 +93,7 @@ afterEach(async () => {
 });
 
 async function cluster(opts: { latencyMs?: number; settings?: Partial<QueueSettings> } = {}): Promise<Cluster> {
-  const standin = new GitHubStandin({ latencyMs: opts.latencyMs ?? 0 });
+  const standin = new GitHubStandin({ ...OPENAPI_CHECKS, latencyMs: opts.latencyMs ?? 0 });
   const baseUrl = await standin.start();
   const settings: QueueSettings = {
     ...DEFAULT_QUEUE_SETTINGS,
@@ -175,6 +176,8 @@ async function cluster(opts: { latencyMs?: number; settings?: Partial<QueueSetti
       await scheduler.queue.obliterate({ force: true }).catch(() => {});
       await scheduler.close();
       await standin.stop();
+      // the workers kept GitHub's contract (OpenAPI description, GraphQL schema)
+      expect(standin.violations).toStrictEqual([]);
     },
   };
   clusters.push(c);

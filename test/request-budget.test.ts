@@ -7,6 +7,7 @@ import nock from "nock";
 import { GitHubMock, HEAD_SHA, INSTALLATION_ID, OWNER, PULL, REPO, createApp, isolateNetwork, pullRequestPayload, type PullFile, type TestApp } from "./support/probot.js";
 import { startHarness } from "../src/demo/harness.js";
 import { demoPayload, DEMO } from "../src/demo/pull.js";
+import { OPENAPI_CHECKS } from "./support/openapi.js";
 
 isolateNetwork();
 
@@ -85,7 +86,7 @@ describe.each([
 
 test("the same 100-file pull request against the GitHub stand-in over HTTP: 7 requests reach it", async () => {
   nock.enableNetConnect("127.0.0.1");
-  const h = await startHarness();
+  const h = await startHarness({ standin: OPENAPI_CHECKS });
   try {
     h.standin.addPull({ owner: DEMO.owner, repo: DEMO.repo, number: DEMO.number, baseSha: "b".repeat(40), headSha: "c".repeat(40), files: pullOf(100, 30) });
     const status = await h.deliver("pull_request", demoPayload(undefined, "c".repeat(40)));
@@ -106,6 +107,7 @@ test("the same 100-file pull request against the GitHub stand-in over HTTP: 7 re
       `POST ${repo}/pulls/${DEMO.number}/reviews`,
       expect.stringMatching(new RegExp(`^PATCH ${repo}/check-runs/\\d+$`)),
     ]);
+    expect(h.standin.violations).toStrictEqual([]);
   } finally {
     await h.stop();
     nock.disableNetConnect();
@@ -114,7 +116,7 @@ test("the same 100-file pull request against the GitHub stand-in over HTTP: 7 re
 
 test("the stand-in serves the config with the contents: a repository's file, else the owner's `.github` one", async () => {
   nock.enableNetConnect("127.0.0.1");
-  const h = await startHarness();
+  const h = await startHarness({ standin: OPENAPI_CHECKS });
   try {
     // the owner's `.github` repository says `fail_on: never`; this repository has no file of its own
     h.standin.addPull({ owner: DEMO.owner, repo: ".github", number: 1, baseSha: "d".repeat(40), headSha: "e".repeat(40), files: [], config: "fail_on: never\n" });
@@ -123,6 +125,7 @@ test("the stand-in serves the config with the contents: a repository's file, els
     await h.queue.idle();
     expect(h.standin.checkRuns(DEMO.owner, DEMO.repo).map((r) => r.conclusion)).toStrictEqual(["neutral"]);
     expect(h.standin.requests.filter((r) => r.path.includes("/contents/"))).toStrictEqual([]);
+    expect(h.standin.violations).toStrictEqual([]);
   } finally {
     await h.stop();
     nock.disableNetConnect();

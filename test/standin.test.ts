@@ -3,7 +3,7 @@
  * ids were produced by real git (`git diff`, `git hash-object`) on the same contents.
  */
 import { GitHubStandin, gitBlobSha, type StandinFile } from "../src/standin/github-standin.js";
-import { validateRequestBody, validateResponseBody } from "./support/openapi.js";
+import { OPENAPI_CHECKS, validateRequestBody, validateResponseBody } from "./support/openapi.js";
 
 const O = "octo";
 const R = "app";
@@ -24,11 +24,13 @@ const CONFIG = "failOn: high\n";
 
 let gh: GitHubStandin;
 let url: string;
+/** an installation token the stand-in issued (it refuses tokens it does not know) */
+let TOKEN: string;
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${url}${path}`, {
     method,
-    headers: { authorization: "token ghs_secret", accept: "application/vnd.github+json", ...headers },
+    headers: { authorization: `token ${TOKEN}`, accept: "application/vnd.github+json", ...headers },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -43,14 +45,24 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 
 const graphql = (query: string, variables?: object) => call("POST", "/graphql", { query, variables });
 
+/** A JWT of the shape an app signs (the stand-in checks its claims and clock, not its key). */
+function appJwt(): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  return `${part({ alg: "RS256", typ: "JWT" })}.${part({ iat: now - 30, exp: now + 540, iss: "1" })}.c2lnbmF0dXJl`;
+}
+
 beforeEach(async () => {
-  gh = new GitHubStandin();
+  gh = new GitHubStandin(OPENAPI_CHECKS);
   url = await gh.start();
+  TOKEN = gh.issueToken(42);
   gh.addPull({ owner: O, repo: R, number: 7, baseSha: BASE, headSha: HEAD, headRef: "feature", files: FILES, config: CONFIG });
 });
 
 afterEach(async () => {
   await gh.stop();
+  // every request these tests sent, and every answer, fits GitHub's OpenAPI description
+  expect(gh.violations).toStrictEqual([]);
 });
 
 describe("pull request files", () => {
@@ -103,7 +115,7 @@ describe("pull request files", () => {
     expect(l1.next).toMatch(new RegExp(`^${url}/repositories/\\d+/pulls/8/files\\?per_page=100&page=2$`));
     expect(l1.last).toMatch(/page=3$/);
 
-    const second = await fetch(l1.next);
+    const second = await fetch(l1.next, { headers: { authorization: `token ${TOKEN}` } });
     expect(Object.keys(links(second.headers))).toEqual(["prev", "next", "last", "first"]);
     const third = await call("GET", `/repos/${O}/${R}/pulls/8/files?per_page=100&page=3`);
     expect(third.json).toHaveLength(50);
@@ -227,6 +239,8 @@ describe("check runs", () => {
     expect(first.json.output).toMatchObject({ title: "HunkGuard", summary: "more", annotations_count: 51 });
     const tooMany = await call("PATCH", `/repos/${O}/${R}/check-runs/${id}`, { output: { summary: "x", annotations: Array.from({ length: 51 }, (_, i) => annotation(i)) } });
     expect(tooMany.status).toBe(422);
+    // the OpenAPI description says so too: the one violation this test commits on purpose
+    expect(gh.violations.splice(0)).toStrictEqual(["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id} (checks/update): body /output/annotations must NOT have more than 50 items"]);
     const done = await call("PATCH", `/repos/${O}/${R}/check-runs/${id}`, {
       conclusion: "failure",
       output: { title: "52 findings", summary: "done", annotations: [annotation(99)] },
@@ -310,7 +324,19 @@ describe("contents, blobs and GraphQL", () => {
     const nodes = list.json.data.repository.pullRequest.reviewThreads.nodes;
     expect(nodes).toHaveLength(2);
     expect(nodes[0].comments.nodes.map((c: any) => [c.author.login, c.body])).toEqual([["hunkguard", "one"], ["alice", "this is fine, really"]]);
-    const resolved = await graphql(`mutation($id: ID!) { resolveReviewThread(input: { threadId: $id }) { thread { id isResolved } } }`, { id: nodes[1].id });
+    // with app.yml's permissions (contents: read) GitHub refuses to resolve, as it does for real
+    const RESOLVE = `mutation($id: ID!) { resolveReviewThread(input: { threadId: $id }) { thread { id isResolved } } }`;
+    const refused = await graphql(RESOLVE, { id: nodes[1].id });
+    expect(refused.status).toBe(200);
+    expect(refused.json).toStrictEqual({
+      data: { resolveReviewThread: null },
+      errors: [{ type: "FORBIDDEN", path: ["resolveReviewThread"], locations: [{ line: 1, column: 22 }], message: "Resource not accessible by integration" }],
+    });
+    expect(gh.threads(O, R, 7).map((t) => t.isResolved)).toEqual([false, false]);
+    // an installation granted contents: write may
+    gh.setInstallationPermissions(42, { ...gh.installationPermissions(42), contents: "write" });
+    TOKEN = gh.issueToken(42);
+    const resolved = await graphql(RESOLVE, { id: nodes[1].id });
     expect(resolved.json.data.resolveReviewThread.thread).toMatchObject({ id: nodes[1].id, isResolved: true });
     expect(gh.threads(O, R, 7).map((t) => t.isResolved)).toEqual([false, true]);
   });
@@ -351,15 +377,18 @@ describe("failures, recording, and the rest of the surface", () => {
       `GET /repos/${O}/${R}/issues`,
     ]);
     expect(gh.requests[0].body).toEqual({ name: "HunkGuard", head_sha: HEAD });
-    expect(JSON.stringify(gh.requests)).not.toContain("ghs_secret");
+    expect(JSON.stringify(gh.requests)).not.toContain(TOKEN);
   });
 
   test("pull, access token and the diff media type", async () => {
     const pr = await call("GET", `/repos/${O}/${R}/pulls/7`);
     expect(pr.json).toMatchObject({ number: 7, state: "open", draft: false, head: { sha: HEAD, ref: "feature" }, base: { sha: BASE, ref: "main" }, changed_files: 6 });
     expect(validateResponseBody("pulls/get", pr.json)).toEqual([]);
-    const token = await call("POST", "/app/installations/42/access_tokens", {});
+    // an installation token cannot ask for tokens: that takes the app's JWT
+    expect((await call("POST", "/app/installations/42/access_tokens", {})).status).toBe(401);
+    const token = await call("POST", "/app/installations/42/access_tokens", {}, { authorization: `bearer ${appJwt()}` });
     expect(token.status).toBe(201);
+    expect(token.json.permissions).toStrictEqual({ checks: "write", contents: "read", metadata: "read", pull_requests: "write" });
     expect(validateResponseBody("apps/create-installation-access-token", token.json)).toEqual([]);
     const diff = await call("GET", `/repos/${O}/${R}/pulls/7`, undefined, { accept: "application/vnd.github.v3.diff" });
     expect(diff.text).toContain("diff --git a/m.py b/m.py\n--- a/m.py\n+++ b/m.py\n@@ -6,6 +6,6 @@ def a():");
@@ -381,7 +410,7 @@ describe("failures, recording, and the rest of the surface", () => {
 describe("with the real Octokit client", () => {
   test("paginate follows the Link headers, errors carry GitHub's status, graphql works", async () => {
     const { Octokit } = await import("@octokit/rest");
-    const octokit = new Octokit({ baseUrl: url, auth: "ghs_secret", log: { debug() {}, info() {}, warn() {}, error() {} } });
+    const octokit = new Octokit({ baseUrl: url, auth: TOKEN, log: { debug() {}, info() {}, warn() {}, error() {} } });
     const many: StandinFile[] = Array.from({ length: 230 }, (_, i) => ({ path: `f${i}.py`, base: null, head: `x = ${i}\n` }));
     gh.addPull({ owner: O, repo: R, number: 10, baseSha: BASE, headSha: "f".repeat(40), files: many });
     const files = await octokit.paginate(octokit.pulls.listFiles, { owner: O, repo: R, pull_number: 10, per_page: 100 });
@@ -401,5 +430,153 @@ describe("with the real Octokit client", () => {
 
     const data: any = await octokit.graphql(`query($o: String!, $n: String!) { repository(owner: $o, name: $n) { a0: object(expression: "${HEAD}:new.py") { ... on Blob { text } } } }`, { o: O, n: R });
     expect(data.repository.a0.text).toBe("x = 1\ny = 2\n");
+  });
+});
+
+describe("permissions: installation tokens carry app.yml's, and each route checks what GitHub requires", () => {
+  test("a token without checks: write is refused a check run with GitHub's 403; metadata-only cannot read a pull", async () => {
+    gh.setInstallationPermissions(42, { metadata: "read", pull_requests: "read" });
+    TOKEN = gh.issueToken(42);
+    const refused = await call("POST", `/repos/${O}/${R}/check-runs`, { name: "HunkGuard", head_sha: HEAD });
+    expect(refused.status).toBe(403);
+    expect(refused.json).toMatchObject({ message: "Resource not accessible by integration", status: "403" });
+    expect(gh.checkRuns(O, R)).toEqual([]);
+    expect((await call("GET", `/repos/${O}/${R}/pulls/7`)).status).toBe(200);
+    gh.setInstallationPermissions(42, { metadata: "read" });
+    TOKEN = gh.issueToken(42);
+    expect((await call("GET", `/repos/${O}/${R}/pulls/7`)).status).toBe(403);
+    // a repository that does not exist is 404 before any permission question
+    expect((await call("GET", `/repos/${O}/nope/pulls/7`)).status).toBe(404);
+  });
+
+  test("no token is 401; a token the stand-in never issued is 401 Bad credentials", async () => {
+    const anonymous = await fetch(`${url}/repos/${O}/${R}/pulls/7`);
+    expect(anonymous.status).toBe(401);
+    TOKEN = "ghs_madeup";
+    const bad = await call("GET", `/repos/${O}/${R}/pulls/7`);
+    expect(bad.status).toBe(401);
+    expect(bad.json.message).toBe("Bad credentials");
+  });
+
+  test("GraphQL: reading blobs needs contents: read (FORBIDDEN next to the data, as GitHub answers)", async () => {
+    gh.setInstallationPermissions(42, { metadata: "read", pull_requests: "write" });
+    TOKEN = gh.issueToken(42);
+    const res = await graphql(`{ repository(owner: "${O}", name: "${R}") { a: object(expression: "${HEAD}:m.py") { ... on Blob { text } } pullRequest(number: 7) { number } } }`);
+    expect(res.json.data).toStrictEqual({ repository: { a: null, pullRequest: { number: 7 } } });
+    expect(res.json.errors).toMatchObject([{ type: "FORBIDDEN", path: ["repository", "a"], message: "Resource not accessible by integration" }]);
+  });
+});
+
+describe("GraphQL is GitHub's schema", () => {
+  test("a field GitHub does not have: errors and no data, and the stand-in lists the violation", async () => {
+    const res = await graphql(`{ repository(owner: "${O}", name: "${R}") { pullRequest(number: 7) { headSha } } }`);
+    expect(res.status).toBe(200);
+    expect(res.json.data).toBeUndefined();
+    expect(res.json.errors[0].message).toBe('Cannot query field "headSha" on type "PullRequest". Did you mean "headRef"?');
+    expect(gh.violations.splice(0)).toStrictEqual(['POST /graphql: Cannot query field "headSha" on type "PullRequest". Did you mean "headRef"?']);
+  });
+
+  test("a variable of the wrong type is refused as GitHub refuses it", async () => {
+    const res = await graphql(`query($n: Int!) { repository(owner: "${O}", name: "${R}") { pullRequest(number: $n) { number } } }`, { n: "seven" });
+    expect(res.json.errors[0].message).toMatch(/Variable "\$n" got invalid value "seven"; Int cannot represent non-integer value/);
+    expect(gh.violations.splice(0)).toHaveLength(1);
+  });
+
+  test("connections page with first/after and say hasNextPage; no first or more than 100 is GitHub's error", async () => {
+    await call("POST", `/repos/${O}/${R}/pulls/7/reviews`, {
+      commit_id: HEAD,
+      event: "COMMENT",
+      body: "x",
+      comments: [9, 6, 7].map((line, i) => ({ path: "m.py", line, body: `c${i}` })),
+    });
+    const page = (after: string | null) =>
+      graphql(`query($after: String) { repository(owner: "${O}", name: "${R}") { pullRequest(number: 7) { reviewThreads(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { comments(first: 1) { nodes { body } } } } } } }`, { after });
+    const first = (await page(null)).json.data.repository.pullRequest.reviewThreads;
+    expect(first.totalCount).toBe(3);
+    expect(first.nodes.map((n: any) => n.comments.nodes[0].body)).toStrictEqual(["c0", "c1"]);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = (await page(first.pageInfo.endCursor)).json.data.repository.pullRequest.reviewThreads;
+    expect(second.nodes.map((n: any) => n.comments.nodes[0].body)).toStrictEqual(["c2"]);
+    expect(second.pageInfo).toMatchObject({ hasNextPage: false });
+
+    const unbounded = await graphql(`{ repository(owner: "${O}", name: "${R}") { pullRequest(number: 7) { reviewThreads { totalCount } } } }`);
+    expect(unbounded.json.errors).toMatchObject([{ type: "MISSING_PAGINATION_BOUNDARIES", message: "You must provide a `first` or `last` value to properly paginate the `reviewThreads` connection." }]);
+    const excessive = await graphql(`{ repository(owner: "${O}", name: "${R}") { pullRequest(number: 7) { reviewThreads(first: 101) { totalCount } } } }`);
+    expect(excessive.json.errors).toMatchObject([{ type: "EXCESSIVE_PAGINATION", message: "Requesting 101 records on the `reviewThreads` connection exceeds the `first` limit of 100 records." }]);
+  });
+
+  test("a reply joins the thread, written by the bot", async () => {
+    await call("POST", `/repos/${O}/${R}/pulls/7/reviews`, { commit_id: HEAD, event: "COMMENT", body: "x", comments: [{ path: "m.py", line: 9, body: "one" }] });
+    const [thread] = gh.threads(O, R, 7);
+    const res = await graphql(`mutation($id: ID!, $body: String!) { addPullRequestReviewThreadReply(input: { pullRequestReviewThreadId: $id, body: $body }) { comment { body author { login } } } }`, { id: thread.id, body: "Fixed in abc1234." });
+    expect(res.json.data.addPullRequestReviewThreadReply.comment).toStrictEqual({ body: "Fixed in abc1234.", author: { login: "hunkguard" } });
+    expect(gh.threads(O, R, 7)[0].comments.nodes.map((c: any) => [c.author.login, c.body])).toStrictEqual([["hunkguard", "one"], ["hunkguard", "Fixed in abc1234."]]);
+    const replies = gh.reviewComments(O, R, 7);
+    expect(replies[1]).toMatchObject({ in_reply_to_id: replies[0].id, line: 9, path: "m.py" });
+  });
+});
+
+describe("the rest of the routes the app calls", () => {
+  test("compare gives the merge base; a file GitHub sends without a patch still has commentable lines", async () => {
+    const big = { path: "big.py", base: M_BASE, head: M_HEAD, omitPatch: true };
+    gh.addPull({ owner: O, repo: R, number: 11, baseSha: BASE, headSha: "1".repeat(40), files: [big] });
+    gh.updatePull(O, R, 11, { mergeBaseSha: "2".repeat(40) });
+    const cmp = await call("GET", `/repos/${O}/${R}/compare/${BASE}...${"1".repeat(40)}?per_page=1`);
+    expect(cmp.status).toBe(200);
+    expect(cmp.json.merge_base_commit.sha).toBe("2".repeat(40));
+    expect(validateResponseBody("repos/compare-commits-with-basehead", cmp.json)).toEqual([]);
+    const files = await call("GET", `/repos/${O}/${R}/pulls/11/files`);
+    expect(files.json[0]).not.toHaveProperty("patch");
+    const review = await call("POST", `/repos/${O}/${R}/pulls/11/reviews`, { commit_id: "1".repeat(40), event: "COMMENT", body: "x", comments: [{ path: "big.py", line: 9, body: "ok" }] });
+    expect(review.status).toBe(200);
+  });
+
+  test("commits/{sha}/pulls: a fork's head commit is unknown to the base repository ([]); the open pulls list has it", async () => {
+    const forkHead = "9".repeat(40);
+    gh.addPull({ owner: O, repo: R, number: 12, baseSha: BASE, headSha: forkHead, headRef: "patch-1", fork: { owner: "contributor", repo: R }, files: [{ path: "f.py", base: null, head: "x = 1\n" }] });
+    expect((await call("GET", `/repos/${O}/${R}/commits/${HEAD}/pulls`)).json.map((p: any) => p.number)).toStrictEqual([7]);
+    const forkCommit = await call("GET", `/repos/${O}/${R}/commits/${forkHead}/pulls`);
+    expect(forkCommit.status).toBe(200);
+    expect(forkCommit.json).toStrictEqual([]);
+    const open = await call("GET", `/repos/${O}/${R}/pulls?state=open&per_page=100`);
+    expect(open.json.map((p: any) => [p.number, p.head.sha, p.head.repo.full_name])).toStrictEqual([
+      [12, forkHead, `contributor/${R}`],
+      [7, HEAD, `${O}/${R}`],
+    ]);
+    expect(validateResponseBody("pulls/list", open.json)).toEqual([]);
+    // GitHub lists no fork pull request on a check run
+    const run = await call("POST", `/repos/${O}/${R}/check-runs`, { name: "HunkGuard", head_sha: forkHead });
+    expect(run.json.pull_requests).toStrictEqual([]);
+  });
+
+  test("DELETE removes a pending review only", async () => {
+    const pending = await call("POST", `/repos/${O}/${R}/pulls/7/reviews`, { commit_id: HEAD, body: "draft" });
+    expect(pending.json.state).toBe("PENDING");
+    const submitted = await call("POST", `/repos/${O}/${R}/pulls/7/reviews`, { commit_id: HEAD, event: "COMMENT", body: "done" });
+    expect((await call("DELETE", `/repos/${O}/${R}/pulls/7/reviews/${submitted.json.id}`)).status).toBe(422);
+    const deleted = await call("DELETE", `/repos/${O}/${R}/pulls/7/reviews/${pending.json.id}`);
+    expect(deleted.status).toBe(200);
+    expect(gh.reviews(O, R, 7).map((r) => r.state)).toStrictEqual(["COMMENTED"]);
+  });
+
+  test("check-run text is limited in bytes: 65,535 characters of é are refused, 65,535 bytes pass", async () => {
+    const create = (summary: string) => call("POST", `/repos/${O}/${R}/check-runs`, { name: "HunkGuard", head_sha: HEAD, output: { title: "t", summary } });
+    const tooBig = await create("é".repeat(40000));
+    expect(tooBig.status).toBe(422);
+    expect(tooBig.json.errors).toStrictEqual(["Output summary exceeds a maximum bytesize of 65535"]);
+    expect((await create("é".repeat(32767) + "a")).status).toBe(201);
+    const annotation = { path: "m.py", start_line: 1, end_line: 1, annotation_level: "warning", message: "ü".repeat(33000) };
+    const run = (await create("ok")).json;
+    const refused = await call("PATCH", `/repos/${O}/${R}/check-runs/${run.id}`, { output: { summary: "s", annotations: [annotation] } });
+    expect(refused.json.errors).toStrictEqual(["Annotation message exceeds a maximum bytesize of 65535"]);
+  });
+
+  test("the files list stops at 3,000, while the pull request counts every changed file", async () => {
+    const many: StandinFile[] = Array.from({ length: 3005 }, (_, i) => ({ path: `d/f${i}.txt`, base: null, head: `${i}\n` }));
+    gh.addPull({ owner: O, repo: R, number: 13, baseSha: BASE, headSha: "3".repeat(40), files: many });
+    const last = await call("GET", `/repos/${O}/${R}/pulls/13/files?per_page=100&page=30`);
+    expect(last.json).toHaveLength(100);
+    expect((await call("GET", `/repos/${O}/${R}/pulls/13/files?per_page=100&page=31`)).json).toStrictEqual([]);
+    expect((await call("GET", `/repos/${O}/${R}/pulls/13`)).json.changed_files).toBe(3005);
   });
 });

@@ -5,6 +5,7 @@
 import type { Finding, Severity, SkippedFile, Tally } from "./finding.js";
 import { SEVERITY_RANK } from "./finding.js";
 import type { Rule } from "./rules/load.js";
+import { ruleUrl } from "./links.js";
 
 export const MARKER_PREFIX = "<!-- hunkguard:";
 export const BODY_LIMIT = 65536;
@@ -17,7 +18,8 @@ export function fence(content: string, info = ""): string {
   let longest = 0;
   for (const m of content.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
   const ticks = "`".repeat(Math.max(3, longest + 1));
-  const body = content.endsWith("\n") ? content : `${content}\n`;
+  // nothing between the fences: a suggestion that deletes the lines (one empty line would replace them)
+  const body = content === "" || content.endsWith("\n") ? content : `${content}\n`;
   return `${ticks}${info}\n${body}${ticks}`;
 }
 
@@ -38,7 +40,7 @@ function suppressHint(f: Finding): string {
 }
 
 function refs(f: Finding): string {
-  return [`\`${f.rule}\``, ...f.cwe, f.bandit ? `Bandit ${f.bandit}` : "", f.ruff ? `Ruff ${f.ruff}` : ""].filter(Boolean).join(" · ");
+  return [`[\`${f.rule}\`](${ruleUrl(f.rule)})`, ...f.cwe, f.bandit ? `Bandit ${f.bandit}` : "", f.ruff ? `Ruff ${f.ruff}` : ""].filter(Boolean).join(" · ");
 }
 
 const noCR = (s: string) => s.replace(/\r\n/g, "\n").replace(/\r/g, "\n");
@@ -134,7 +136,7 @@ export function annotationFor(f: Finding): CheckAnnotation {
     start_line: f.line,
     end_line: f.endLine,
     annotation_level: LEVEL[f.severity],
-    message: clampPlain(f.message + (f.source ? ` The value comes from ${f.source}.` : ""), 64000),
+    message: clampPlain(f.message + (f.source ? ` The value comes from ${f.source}.` : "") + `\n\nRule: ${ruleUrl(f.rule)}`, 64000),
     title: clampPlain(`${f.title} (${f.rule})`, 255),
   };
   // GitHub accepts columns only when the annotation starts and ends on the same line

@@ -7,8 +7,9 @@ import type { AddressInfo } from "node:net";
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { Probot, ProbotOctokit, createNodeMiddleware } from "probot";
 import { hunkGuard } from "../app.js";
+import type { RuleSet } from "../core/rules/load.js";
 import { AnalysisQueue } from "../github/queue.js";
-import { GitHubStandin } from "../standin/github-standin.js";
+import { GitHubStandin, type StandinOptions } from "../standin/github-standin.js";
 
 export interface Harness {
   standin: GitHubStandin;
@@ -24,8 +25,17 @@ export function sign(secret: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
 
-export async function startHarness(opts: { latencyMs?: number; logLevel?: "fatal" | "error" | "warn" | "info" } = {}): Promise<Harness> {
-  const standin = new GitHubStandin({ latencyMs: opts.latencyMs });
+export interface HarnessOptions {
+  latencyMs?: number;
+  logLevel?: "fatal" | "error" | "warn" | "info";
+  /** more for the stand-in (the tests add GitHub's OpenAPI checks) */
+  standin?: StandinOptions;
+  /** the rule set (default: the app loads rules/) */
+  rules?: RuleSet;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const standin = new GitHubStandin({ ...opts.standin, latencyMs: opts.latencyMs });
   const baseUrl = await standin.start();
   const secret = randomUUID();
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
@@ -40,7 +50,7 @@ export async function startHarness(opts: { latencyMs?: number; logLevel?: "fatal
     Octokit: ProbotOctokit.defaults((options: Record<string, any>) => ({ ...options, retry: { enabled: false }, throttle: { ...options.throttle, enabled: false } })),
   });
   const queue = new AnalysisQueue();
-  const middleware = await createNodeMiddleware(hunkGuard({ queue }), { probot });
+  const middleware = await createNodeMiddleware(hunkGuard({ queue, rules: opts.rules }), { probot });
   const server: Server = createServer((req, res) => {
     void middleware(req, res, () => {
       res.writeHead(404).end();

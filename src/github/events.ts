@@ -46,9 +46,13 @@ export function targetFromPullRequest(payload: unknown, trigger: string): (PullT
   };
 }
 
+/** Pages of open pull requests looked through for a re-run's head commit (100 a page). */
+const OPEN_PULL_PAGES = 30;
+
 /**
- * check_run / check_suite re-runs: the pull request is named in the payload for same-repo PRs;
- * for forks its `pull_requests` is empty, so look the head commit's pull requests up.
+ * check_run / check_suite re-runs: the pull request is named in the payload for same-repo PRs. For
+ * a fork's, `pull_requests` is empty and `GET /commits/{sha}/pulls` on the base repository answers
+ * `[]` (the commit is the fork's), so the open pull requests are searched for that head commit.
  */
 export async function targetsFromRerun(gh: GitHub, payload: unknown, suiteKey: "check_run" | "check_suite", trigger: string): Promise<PullTarget[] | null> {
   const p = obj(payload);
@@ -57,14 +61,20 @@ export async function targetsFromRerun(gh: GitHub, payload: unknown, suiteKey: "
   const installationId = installationOf(payload);
   const headSha = str(holder?.head_sha);
   if (!holder || !repo || installationId === null || !headSha) return null;
-  let numbers = (Array.isArray(holder.pull_requests) ? holder.pull_requests : [])
+  const numbers = (Array.isArray(holder.pull_requests) ? holder.pull_requests : [])
     .map((x) => int(obj(x)?.number))
     .filter((n): n is number => n !== null);
-  if (!numbers.length) {
-    const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: headSha, per_page: 10 });
-    numbers = data.filter((d) => d.state === "open" && d.head.sha === headSha).map((d) => d.number);
-  }
   const targets: PullTarget[] = [];
+  if (!numbers.length) {
+    let pages = 0;
+    for await (const { data } of gh.paginate.iterator(gh.rest.pulls.list, { ...repo, state: "open", per_page: 100 })) {
+      for (const pr of data) {
+        if (pr.head.sha === headSha) targets.push({ repo, installationId, number: pr.number, headSha, draft: pr.draft === true, state: "open", trigger });
+      }
+      if (++pages >= OPEN_PULL_PAGES) break;
+    }
+    return targets.slice(0, 5);
+  }
   for (const number of numbers.slice(0, 5)) {
     const { data } = await gh.rest.pulls.get({ ...repo, pull_number: number });
     if (data.head.sha !== headSha) continue; // the PR moved on: the newer head has its own check

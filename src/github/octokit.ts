@@ -8,6 +8,56 @@ export interface RepoRef {
   repo: string;
 }
 
+/**
+ * Whether the installation behind `gh` was granted `permission` at `access` (or more): read from
+ * the permissions GitHub returned with the installation token (Probot's auth caches them; no
+ * request). False when the client is not an installation's or says nothing.
+ */
+export async function installationGrants(gh: GitHub, permission: string, access: "read" | "write"): Promise<boolean> {
+  try {
+    const auth = (await (gh.auth as (o: { type: string }) => Promise<unknown>)({ type: "installation" })) as { permissions?: Record<string, string> } | undefined;
+    const have = auth?.permissions?.[permission];
+    return have === "write" || (have === "read" && access === "read");
+  } catch {
+    return false;
+  }
+}
+
+/** A request GitHub did not answer in time (the analysis reports it; nothing waits for minutes). */
+export class RequestTimeout extends Error {}
+
+const bounded = new WeakSet<object>();
+
+/**
+ * Bound every request `gh` makes — with the retries Octokit's retry plugin adds to it — to `ms`.
+ * A GitHub that does not answer (a connection that went quiet waits minutes for headers) then
+ * ends in an error the pipeline reports within its budget, instead of a silent wait. Once per client.
+ */
+export function boundRequests(gh: GitHub, ms: number): void {
+  if (bounded.has(gh)) return;
+  bounded.add(gh);
+  gh.hook.wrap("request", async (request, options) => {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        const params = options as unknown as Record<string, unknown>;
+        const path = String(options.url).replace(/\{(\w+)\}/g, (m, k: string) => (params[k] === undefined ? m : encodeURIComponent(String(params[k])))).replace(/\?.*/, "").replace(/^https?:\/\/[^/]+/, "");
+        reject(new RequestTimeout(`GitHub did not answer ${options.method} ${path} within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`));
+      }, ms);
+      timer.unref?.();
+    });
+    const sent = Promise.resolve(request({ ...options, request: { ...options.request, signal: options.request?.signal ?? controller.signal } }));
+    sent.catch(() => {}); // after a timeout, its late failure is nobody's
+    try {
+      return await Promise.race([sent, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+}
+
 /** HTTP status of an Octokit error, if any. */
 export function statusOf(e: unknown): number | undefined {
   const s = (e as { status?: unknown })?.status;

@@ -3,7 +3,7 @@
  * the check run completed — with the findings' conclusion, or with the reason it could not finish.
  */
 import type { GitHub, LimitPolicy, RepoRef } from "./octokit.js";
-import { DEFAULT_LIMIT_POLICY, statusOf } from "./octokit.js";
+import { DEFAULT_LIMIT_POLICY, boundRequests, statusOf } from "./octokit.js";
 import { CheckRun, type Conclusion } from "./check.js";
 import { configData, listChangedFiles, prepareFiles, readConfigRest, readContentsAndConfig, type ConfigData, type TextsRead } from "./files.js";
 import { planReview, postReview, readPullState, resolveFixedThreads, type PullState } from "./review.js";
@@ -48,6 +48,8 @@ export interface PipelineDeps {
   log: Logger;
   /** whole-analysis time budget */
   timeoutMs?: number;
+  /** how long one GitHub request (with its retries) may take; default 30 s */
+  requestTimeoutMs?: number;
   /** secondary-rate-limit retries of mutations */
   limits?: LimitPolicy;
 }
@@ -62,6 +64,8 @@ export interface AnalysisOutcome {
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60 * 1000;
+/** GitHub ends its own requests after 10 s; this leaves room for the retry plugin's retries. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 30 * 1000;
 
 class Superseded extends Error {}
 class TimedOut extends Error {}
@@ -116,7 +120,17 @@ function poolFor(deps: PipelineDeps): AnalysisPool | null {
 
 /** Analyse one head and publish the result. Never throws; never leaves the check in progress. */
 export async function analyzePullRequest(deps: PipelineDeps, target: PullTarget): Promise<AnalysisOutcome> {
+  const outcome = await analyze(deps, target);
+  deps.log.info({ ...where(target), conclusion: outcome.conclusion, title: outcome.title, findings: outcome.findings.length, superseded: outcome.superseded }, "analysis finished");
+  return outcome;
+}
+
+const where = (target: PullTarget) => ({ repo: `${target.repo.owner}/${target.repo.repo}`, pull: target.number, sha: target.headSha });
+
+async function analyze(deps: PipelineDeps, target: PullTarget): Promise<AnalysisOutcome> {
   const { gh, log } = deps;
+  log.info({ ...where(target), trigger: target.trigger }, "analysis started");
+  boundRequests(gh, deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   const check = new CheckRun(gh, target.repo, target.headSha, undefined, deps.limits ?? DEFAULT_LIMIT_POLICY);
   const outcome: AnalysisOutcome = { conclusion: "neutral", title: "", reviewPosted: false, inlinePosted: 0, findings: [], superseded: false };
   let timer: NodeJS.Timeout | undefined;
@@ -257,11 +271,12 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
   if (state) {
     const current = new Set(report.findings.map((f) => f.fingerprint));
     try {
-      const resolved = await resolveFixedThreads(gh, state, current, new Set(prepared.sources.map((s) => s.path)), limits);
-      if (resolved) notes.push(`${resolved} earlier comment thread(s) resolved: their findings are gone.`);
+      const fixed = await resolveFixedThreads(gh, state, current, new Set(prepared.sources.map((s) => s.path)), limits);
+      if (fixed.replied) notes.push(`${fixed.replied} earlier finding(s) fixed since: replied in their thread(s).`);
+      if (fixed.resolved) notes.push(`${fixed.resolved} earlier comment thread(s) resolved: their findings are gone.`);
     } catch (e) {
-      log.warn({ err: (e as Error).message, pull: target.number }, "could not resolve fixed threads");
-      notes.push(`Earlier comment threads whose findings are gone could not be resolved (${(e as Error).message}).`);
+      log.warn({ err: (e as Error).message, pull: target.number }, "could not answer the threads of fixed findings");
+      notes.push(`Earlier comment threads whose findings are gone could not be answered (${(e as Error).message}).`);
     }
     inTime();
   }

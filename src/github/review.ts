@@ -3,11 +3,11 @@
  * new-side lines the diff holds, never a fingerprint that is already on the pull request.
  */
 import type { GitHub, LimitPolicy, RepoRef } from "./octokit.js";
-import { DEFAULT_LIMIT_POLICY, statusOf, withSecondaryLimit } from "./octokit.js";
+import { DEFAULT_LIMIT_POLICY, installationGrants, statusOf, withSecondaryLimit } from "./octokit.js";
 import { bySeverityThenPlace, type Finding } from "../core/finding.js";
 import type { FilePatch } from "../core/hunks.js";
 import { inOneHunk } from "../core/hunks.js";
-import { commentBody, companionBody, markersIn, reviewBody } from "../core/render.js";
+import { MARKER_PREFIX, commentBody, companionBody, markersIn, reviewBody } from "../core/render.js";
 import type { RuleSet } from "../core/rules/load.js";
 
 export interface ReviewComment {
@@ -26,6 +26,8 @@ export interface PostedThread {
   fingerprints: string[];
   /** only the bot wrote in this thread (a human reply means we never touch it) */
   botOnly: boolean;
+  /** the bot already replied that the finding is fixed (see resolveFixedThreads) */
+  fixedNoted?: boolean;
 }
 
 export interface PullState {
@@ -97,7 +99,7 @@ export async function readPullState(gh: GitHub, repo: RepoRef, number: number): 
       const fps = markersIn(first.body);
       if (!fps.length) continue;
       fps.forEach((fp) => fingerprints.add(fp));
-      threads.push({ threadId: t.id, isResolved: t.isResolved, path: t.path, fingerprints: fps, botOnly: t.comments.nodes.every((c) => isBot(c.author)) });
+      threads.push({ threadId: t.id, isResolved: t.isResolved, path: t.path, fingerprints: fps, botOnly: t.comments.nodes.every((c) => isBot(c.author)), fixedNoted: t.comments.nodes.slice(1).some((c) => isBot(c.author) && c.body.includes(FIXED_MARKER)) });
     }
     if (!pr.reviewThreads.pageInfo.hasNextPage) break;
     after = pr.reviewThreads.pageInfo.endCursor;
@@ -293,22 +295,56 @@ export async function postReview(
   throw new Error("the review could not be posted");
 }
 
-/** Resolve the bot's own threads whose findings are gone; never a thread a human replied to. */
+/** Hidden in the bot's "fixed" reply, so a thread is answered once however many pushes follow. */
+export const FIXED_MARKER = `${MARKER_PREFIX}fixed -->`;
+
+const REPLY_MUTATION = `mutation($thread: ID!, $body: String!) {
+  addPullRequestReviewThreadReply(input: { pullRequestReviewThreadId: $thread, body: $body }) { comment { id } }
+}`;
+const RESOLVE_MUTATION = `mutation($id: ID!) { resolveReviewThread(input: { threadId: $id }) { thread { id isResolved } } }`;
+
+export interface FixedThreads {
+  /** threads answered "Fixed in …" now */
+  replied: number;
+  /** threads resolved now (only where the installation may) */
+  resolved: number;
+}
+
+const refused = (e: unknown) => ((e as { errors?: { type?: string }[] }).errors ?? []).some((x) => x.type === "FORBIDDEN") || statusOf(e) === 403;
+
+/**
+ * The bot's own threads whose findings are gone: reply once "Fixed in <sha>." (with a hidden
+ * marker, so later pushes do not reply again), and resolve the thread only when the installation
+ * was granted `contents: write` — GitHub refuses `resolveReviewThread` to an app without it, and a
+ * security bot does not ask for it. A refusal is not a failure: the reply stands. Never a thread a
+ * human replied to; nothing is minimized.
+ */
 export async function resolveFixedThreads(
   gh: GitHub,
   state: PullState,
   current: Set<string>,
   analysedPaths: Set<string>,
   limits: LimitPolicy = DEFAULT_LIMIT_POLICY,
-): Promise<number> {
-  let resolved = 0;
+): Promise<FixedThreads> {
+  const done: FixedThreads = { replied: 0, resolved: 0 };
+  let mayResolve: boolean | undefined;
   for (const t of state.threads) {
     if (t.isResolved || !t.botOnly || !analysedPaths.has(t.path)) continue;
     if (t.fingerprints.some((fp) => current.has(fp) || current.has(fp.replace(/-import$/, "")))) continue;
-    await withSecondaryLimit(limits, () =>
-      gh.graphql(`mutation($id: ID!) { resolveReviewThread(input: { threadId: $id }) { thread { id isResolved } } }`, { id: t.threadId }),
-    );
-    resolved++;
+    if (!t.fixedNoted) {
+      const body = `Fixed in ${state.headSha.slice(0, 7)}.\n\n${FIXED_MARKER}`;
+      await withSecondaryLimit(limits, () => gh.graphql(REPLY_MUTATION, { thread: t.threadId, body }));
+      done.replied++;
+    }
+    mayResolve ??= await installationGrants(gh, "contents", "write");
+    if (!mayResolve) continue;
+    try {
+      await withSecondaryLimit(limits, () => gh.graphql(RESOLVE_MUTATION, { id: t.threadId }));
+      done.resolved++;
+    } catch (e) {
+      if (!refused(e)) throw e;
+      mayResolve = false; // the grant was withdrawn since the token was made: the replies say it all
+    }
   }
-  return resolved;
+  return done;
 }

@@ -1,5 +1,6 @@
 import ast
 import pickle
+import sqlite3
 
 
 def load_cached(blob):
@@ -10,6 +11,10 @@ def parse_filter(raw):
     return eval(raw)
 
 
-def parse_ids(raw):
-    # an old line that the pull request does not touch stays quiet
-    return [int(x) for x in raw.split(",")]
+def find_orders(conn: sqlite3.Connection, customer):
+    return conn.execute(f"SELECT id, total FROM orders WHERE customer = '{customer}'").fetchall()
+
+
+def legacy_total(expression):
+    # old code this pull request does not touch: HunkGuard says nothing about it
+    return eval(expression)

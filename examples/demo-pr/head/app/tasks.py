@@ -1,9 +1,7 @@
-"""A new module in this pull request."""
+"""Background jobs."""
+import os
+import subprocess
 
 
-def evaluate(expression):
-    return eval(expression)
-
-
-def safe_total(values):
-    return sum(values)
+def mirror(repo_url, dest):
+    os.system(f"git clone --mirror {repo_url} {dest}")

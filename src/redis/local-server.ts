@@ -38,7 +38,8 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 /** Start `redis-server` on a free loopback port (a few tries: another process may take the port first). */
 export async function startLocalRedis(bin = process.env.REDIS_SERVER ?? "redis-server"): Promise<LocalRedis> {
   let lastOutput = "";
-  for (let attempt = 0; attempt < 3; attempt++) {
+  let missing = false;
+  for (let attempt = 0; attempt < 3 && !missing; attempt++) {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), "hunkguard-redis-"));
     const child = spawn(bin, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
@@ -56,6 +57,7 @@ export async function startLocalRedis(bin = process.env.REDIS_SERVER ?? "redis-s
       child.stderr!.on("data", seen);
       child.once("error", (e) => {
         output += String(e);
+        missing ||= (e as NodeJS.ErrnoException).code === "ENOENT";
         clearTimeout(timer);
         ok(false);
       });
@@ -81,7 +83,10 @@ export async function startLocalRedis(bin = process.env.REDIS_SERVER ?? "redis-s
     lastOutput = output;
     await stop();
   }
-  throw new Error(`redis-server did not start (is it installed? .ci/run installs it): ${lastOutput.slice(-500)}`);
+  if (missing) {
+    throw new Error(`${bin} is not installed (not found on PATH): the Redis-backed mode's tests and load run start their own. Install Debian's redis-server package (apt-get install redis-server), or set REDIS_SERVER to its path.`);
+  }
+  throw new Error(`${bin} did not start: ${lastOutput.slice(-500)}`);
 }
 
 export interface WorkerProcess {
