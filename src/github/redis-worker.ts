@@ -13,7 +13,7 @@ import type { Redis } from "ioredis";
 import { ProbotOctokit, type Logger, type Probot } from "probot";
 import { analyzePullRequest } from "./pipeline.js";
 import { CheckRun, findCheckRun, identifyCheckRuns } from "./check.js";
-import { secondaryLimitWaitMs, type GitHub, type RepoRef } from "./octokit.js";
+import { secondaryLimitWaitMs, type GitHub } from "./octokit.js";
 import { InstallationLocks } from "./redis-lock.js";
 import { connectionErrors, jobIdFor, newestHead, queueKeys, redisConnection, type AnalysisJobData, type QueueKeys, type QueueSettings } from "./redis-queue.js";
 import { pullKey } from "./queue.js";
@@ -72,12 +72,6 @@ export class StoppableGitHub {
   stop(stop: Stop): void {
     if (!this.stopped || (stop.reason === this.stopped.reason && stop.waitMs > this.stopped.waitMs)) this.stopped = stop;
   }
-}
-
-/** `.github/hunkguard.yml` from the default branch, as `context.config("hunkguard.yml")` reads it (null when absent). */
-export async function readRepoConfig(gh: GitHub, repo: RepoRef): Promise<unknown> {
-  const { config, files } = await gh.config.get({ ...repo, path: CONFIG_PATH });
-  return files.some((f) => f.config !== null) ? config : null;
 }
 
 export interface WorkerDeps {
@@ -217,7 +211,7 @@ export class AnalysisWorker {
       identifyCheckRuns(gh.gh, { externalId: data.runKey, adopt: retry });
       log.info({ pull: pullKey(target), sha: target.headSha, attempt: job.attemptsStarted, retry }, "analysing");
       const outcome = await analyzePullRequest(
-        { gh: gh.gh, rules: this.deps.rules, loadConfig: () => readRepoConfig(gh.gh, target.repo), log, timeoutMs: this.deps.settings.analysisTimeoutMs },
+        { gh: gh.gh, rules: this.deps.rules, log, timeoutMs: this.deps.settings.analysisTimeoutMs },
         target,
       );
       if (!gh.stopped) {

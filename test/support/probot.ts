@@ -298,6 +298,9 @@ export function threadsFromReview(review: { comments?: { path: string; body: str
   }));
 }
 
+/** every `contents()` call's answers, across mocks: an analysis's first request closes the others' */
+const contentSessions: { started: boolean; open: boolean }[] = [];
+
 export class GitHubMock {
   readonly scope = nock(API);
   readonly requests: Recorded[] = [];
@@ -400,10 +403,33 @@ export class GitHubMock {
     return this;
   }
 
-  /** `POST /check-runs` → a new run id. */
+  /** head sha of each run this mock created */
+  private readonly runHeads = new Map<number, string>();
+
+  /**
+   * `POST /check-runs` → a new run id. Before creating a run for a pull_request event the app asks
+   * for this app's completed runs on the head (a replayed event is not analysed twice): that list is
+   * answered here too, from the runs this mock created and completed (optional: re-runs skip it).
+   */
   checkCreate(id = this.nextCheckId++, status = 201): this {
+    const listed = (uri: string) => uri.startsWith(`${this.repoPath}/commits/`) && /\/check-runs\?/.test(uri) && /[?&]status=completed(&|$)/.test(uri);
+    this.scope
+      .get(listed)
+      .optionally()
+      .reply(200, (uri) => {
+        const path = uri.split("?")[0];
+        this.record("GET", path, undefined);
+        const head = path.split("/")[5];
+        const runs = [...this.runHeads].filter(([runId, sha]) => sha === head && this.landedBodies("PATCH", `${this.repoPath}/check-runs/${runId}`).some((b) => b.status === "completed"));
+        const list = runs.map(([runId]) => {
+          const done = this.landedBodies("PATCH", `${this.repoPath}/check-runs/${runId}`).filter((b) => b.status === "completed").pop();
+          return this.checkRunShape(runId, { ...done, head_sha: head });
+        });
+        return { total_count: list.length, check_runs: list };
+      });
     this.scope.post(`${this.repoPath}/check-runs`).reply(status, (_uri, body) => {
       const b = this.record("POST", `${this.repoPath}/check-runs`, body, status);
+      if (status < 300) this.runHeads.set(id, b.head_sha);
       return status >= 300 ? { message: "Server Error" } : this.checkRunShape(id, b);
     });
     return this;
@@ -507,35 +533,60 @@ export class GitHubMock {
    * NOT_FOUND error next to the data, as GitHub answers.
    */
   contents(texts: Record<string, string>, answer: (expr: string) => Json | null | undefined = () => undefined): this {
+    // An analysis asks sizes first (`s0: object(…) { ... on Blob { byteSize isBinary } }`, with the
+    // config), then texts (`f0: …`) in batches; a file the config's globs add may be sized later.
+    // The first request (the one with the config) opens this call's answers; the next call's closes them.
+    const session = { started: false, open: true };
+    contentSessions.push(session);
+    const isBlobs = (body: any) => typeof body?.query === "string" && body.query.includes("... on Blob");
+    const withConfig = (body: any) => /\bcfg: object\(expression:/.test(String(body?.query));
     this.scope
-      .post("/graphql", (body) => typeof body?.query === "string" && body.query.includes("... on Blob"))
+      .post("/graphql", (body) => isBlobs(body) && withConfig(body) && !session.started)
       .reply(200, (_uri, body) => {
-        const b = this.record("POST", "/graphql#blobs", body);
-        const query = String(b.query);
-        const repository: Json = {};
-        for (const m of query.matchAll(/\b(f\d+): object\(expression: ("(?:[^"\\]|\\.)*")\)/g)) {
-          const expr = JSON.parse(m[2]) as string;
-          const custom = answer(expr);
-          if (custom !== undefined) repository[m[1]] = custom;
-          else if (expr in texts) {
-            const text = texts[expr];
-            repository[m[1]] = { text, isBinary: false, byteSize: Buffer.byteLength(text), isTruncated: false };
-          } else repository[m[1]] = null;
-        }
-        const blob = (text: string) => ({ text, isTruncated: false });
-        if (/\bcfg: object\(expression: "HEAD:\.github\/hunkguard\.yml"\)/.test(query)) repository.cfg = this.configYaml === undefined ? null : blob(this.configYaml);
-        const data: Json = { repository };
-        const errors: Json[] = [];
-        if (/\borg: repository\(owner: \$owner, name: "\.github"\)/.test(query)) {
-          if (this.ownerConfigYaml === undefined) {
-            data.org = null;
-            const error = this.ownerConfigError ?? { type: "NOT_FOUND", message: `Could not resolve to a Repository with the name '${this.owner}/.github'.` };
-            errors.push({ ...error, path: ["org"], locations: [{ line: 4, column: 1 }] });
-          } else data.org = { object: this.ownerConfigYaml === null ? null : blob(this.ownerConfigYaml) };
-        }
-        return errors.length ? { data, errors } : { data };
+        for (const other of contentSessions) other.open = other === session;
+        session.started = true;
+        return this.answerBlobs(body, texts, answer);
       });
+    this.scope
+      .post("/graphql", (body) => isBlobs(body) && !withConfig(body) && session.started && session.open)
+      .times(10)
+      .optionally()
+      .reply(200, (_uri, body) => this.answerBlobs(body, texts, answer));
     return this;
+  }
+
+  private answerBlobs(body: unknown, texts: Record<string, string>, answer: (expr: string) => Json | null | undefined): Json {
+    const b = this.record("POST", "/graphql#blobs", body);
+    const query = String(b.query);
+    const repository: Json = {};
+    for (const m of query.matchAll(/\b(s\d+): object\(expression: ("(?:[^"\\]|\\.)*")\)/g)) {
+      const expr = JSON.parse(m[2]) as string;
+      const custom = answer(expr);
+      if (custom !== undefined) repository[m[1]] = custom;
+      else if (expr in texts) repository[m[1]] = { byteSize: Buffer.byteLength(texts[expr]), isBinary: false };
+      else repository[m[1]] = null;
+    }
+    for (const m of query.matchAll(/\b(f\d+): object\(expression: ("(?:[^"\\]|\\.)*")\)/g)) {
+      const expr = JSON.parse(m[2]) as string;
+      const custom = answer(expr);
+      if (custom !== undefined) repository[m[1]] = custom;
+      else if (expr in texts) {
+        const text = texts[expr];
+        repository[m[1]] = { text, isBinary: false, byteSize: Buffer.byteLength(text), isTruncated: false };
+      } else repository[m[1]] = null;
+    }
+    const blob = (text: string) => ({ text, isTruncated: false });
+    if (/\bcfg: object\(expression: "HEAD:\.github\/hunkguard\.yml"\)/.test(query)) repository.cfg = this.configYaml === undefined ? null : blob(this.configYaml);
+    const data: Json = { repository };
+    const errors: Json[] = [];
+    if (/\borg: repository\(owner: \$owner, name: "\.github"\)/.test(query)) {
+      if (this.ownerConfigYaml === undefined) {
+        data.org = null;
+        const error = this.ownerConfigError ?? { type: "NOT_FOUND", message: `Could not resolve to a Repository with the name '${this.owner}/.github'.` };
+        errors.push({ ...error, path: ["org"], locations: [{ line: 4, column: 1 }] });
+      } else data.org = { object: this.ownerConfigYaml === null ? null : blob(this.ownerConfigYaml) };
+    }
+    return errors.length ? { data, errors } : { data };
   }
 
   /** The expressions the contents batches asked for (file contents; the config is not listed). */
