@@ -292,7 +292,7 @@ export function reviewBody(posted: Finding[], overflow: Finding[], checkUrl?: st
   const lines = [`**HunkGuard** found ${posted.length + overflow.length} security issue(s) in the lines this pull request changes (${countsText([...posted, ...overflow])}).`];
   if (overflow.length) {
     lines.push("", `${overflow.length} more did not fit as inline comments:`, "");
-    for (const f of overflow.slice(0, LISTED_IN_REVIEW)) lines.push(`- ${codeSpan(`${clampChars(f.path, 300)}:${f.line}`)} ${SEVERITY_LABEL[f.severity]} ${inlineMarkdown(f.title, 200)} (${codeSpan(f.rule)})`);
+    for (const f of overflow.slice(0, LISTED_IN_REVIEW)) lines.push(`- ${codeSpan(`${clampChars(f.path, 150)}:${f.line}`)} ${SEVERITY_LABEL[f.severity]} ${inlineMarkdown(f.title, 200)} (${codeSpan(f.rule)})`);
     if (overflow.length > LISTED_IN_REVIEW) lines.push(`- …and ${overflow.length - LISTED_IN_REVIEW} more (every finding is in the check run)`);
   }
   if (checkUrl) lines.push("", `Details: [HunkGuard check](${checkUrl})`);

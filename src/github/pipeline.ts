@@ -97,8 +97,9 @@ function conclusionFor(config: RepoConfig, findings: Finding[]): Conclusion {
 }
 
 /**
- * The repo config from the contents request; when GraphQL could not read it, from `loadConfig` or
- * over REST. A config that extends another (`_extends`) is followed over REST.
+ * The repo config from the first GraphQL request; when GraphQL could not read it, over REST. A
+ * config that extends another (`_extends`, only to the owner's `.github` repository) is followed
+ * over REST.
  */
 async function resolveConfig(deps: PipelineDeps, target: PullTarget, read: SizesRead): Promise<{ config: RepoConfig; problems: string[] }> {
   let found: ConfigData;
@@ -222,7 +223,7 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
   // 1. a closed pull request needs nothing else
   if (target.state === "closed") return done("success", TITLES.closed, "Nothing to analyse: the pull request is closed.");
 
-  // 2. the changed files; then, in one GraphQL request per 100 files, the contents of those the
+  // 2. the changed files; then, in one GraphQL request per 100 files, the sizes of those the
   // default globs select together with the repo config (the config's own globs are applied after)
   const { files, truncated } = await listChangedFiles(gh, target.repo, target.number, target.changedFiles);
   inTime();
@@ -249,7 +250,8 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
     return done("success", "No Python changes", problems.length ? checkSummary({ findings: [], skipped: [], tally: newReport().tally, files: 0, lines: 0, inlinePosted: 0, inlineAlreadyThere: 0, configProblems: problems, notes: [] }) : "This pull request changes no Python files HunkGuard analyses.");
   }
 
-  // 4. contents (a file the config's globs add is read now) and changed lines; 5. the analysis
+  // 4. contents (texts within the size limit; a file the config's globs add is sized now) and
+  // changed lines; 5. the analysis
   // (pure core), on worker threads when the pull request is large enough for them to pay
   const prepared = await prepareFiles(gh, target.repo, python, { headSha: target.headSha, maxFileBytes: config.max_file_bytes, baseSha, sizes: read.sizes });
   inTime();
