@@ -80,7 +80,7 @@ function longestBacktickRun(s: string): number {
  * one line. A path or a piece of code can never end the span early.
  */
 export function codeSpan(text: string): string {
-  const t = oneLine(text, 1000);
+  const t = noComment(oneLine(text, 1000));
   if (!t) return "` `";
   const ticks = "`".repeat(longestBacktickRun(t) + 1);
   const pad = /^[` ]|[` ]$/.test(t) ? " " : "";
@@ -89,6 +89,9 @@ export function codeSpan(text: string): string {
 
 /** A word joiner: invisible, but it keeps GitHub from reading `@name` as a mention or `#12` as a reference. */
 const WJ = "\u2060";
+
+/** In code we show (never in a suggestion, which must be exact): `<!--` never appears as such in a body of ours but in its marker. */
+const noComment = (code: string) => code.replace(/<!--/g, `<${WJ}!--`);
 const TEXT_ESCAPES: Record<string, string> = { "\\": "\\\\", "`": "\\`", "[": "\\[", "]": "\\]", "!": "\\!", "<": "&lt;", ">": "&gt;", "&": "&amp;" };
 
 /** Outside code spans: no HTML (and so no `<!--` marker), no link or image, no mention, reference or autolink. */
@@ -134,7 +137,7 @@ export function inlineMarkdown(text: string, max = ECHO_LIMIT): string {
       i += n;
       continue;
     }
-    out += neutralizeText(plain) + s.slice(i, close + n);
+    out += neutralizeText(plain) + noComment(s.slice(i, close + n));
     plain = "";
     i = close + n;
   }
