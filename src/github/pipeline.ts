@@ -290,7 +290,8 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
 
   // 7. the review: only what is not on the pull request yet. A review GitHub refuses does not lose
   // the analysis: the check run below still carries every finding.
-  const skippedPaths = new Set(report.skipped.map((k) => k.path));
+  // a file not analysed, or where a rule failed, cannot tell that a finding is gone
+  const skippedPaths = new Set([...report.skipped.map((k) => k.path), ...report.tally.ruleFailures.map((r) => r.path)]);
   const match: PostedMatch = state
     ? matchPosted(report.findings, state, {
         analysed: new Set(prepared.sources.map((s) => s.path).filter((p) => !skippedPaths.has(p))),
