@@ -280,9 +280,11 @@ export function planReview(findings: Finding[], patches: Map<string, FilePatch>,
     const rule = rules.byId.get(f.rule);
     const fix = f.fix;
     if (patch && fix?.replacement !== undefined && fix.safety !== "explain" && inOneHunk(patch, fix.startLine, fix.endLine)) {
-      comments.push(anchor(f.path, fix.startLine, fix.endLine, commentBody(f, rule)));
+      const body = commentBody(f, rule);
+      comments.push(anchor(f.path, fix.startLine, fix.endLine, body));
+      // the import belongs to the suggestion: none when the suggestion was too long to offer
       const c = fix.companion;
-      const cBody = companionBody(f);
+      const cBody = hasSuggestion(body) ? companionBody(f) : null;
       if (c && cBody && inOneHunk(patch, c.startLine, c.endLine)) comments.push(anchor(f.path, c.startLine, c.endLine, cBody));
     } else if (patch) {
       // no suggestion to place: one line of the statement, the flagged line when the diff has it
