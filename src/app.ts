@@ -6,12 +6,12 @@
  */
 import type { Context, Probot } from "probot";
 import { loadRules, type RuleSet } from "./core/rules/load.js";
-import { AnalysisQueue, InProcessScheduler, type Scheduler } from "./github/queue.js";
+import { AnalysisQueue, HeadMemory, InProcessScheduler, type Scheduler } from "./github/queue.js";
 import { RedisScheduler } from "./github/redis-queue.js";
 import { analyzePullRequest, type PullTarget } from "./github/pipeline.js";
 import { targetFromPullRequest, targetsFromRerun } from "./github/events.js";
 import { CHECK_NAME } from "./github/check.js";
-import { DEFAULT_LIMIT_POLICY, type GitHub, type LimitPolicy, type Sleep } from "./github/octokit.js";
+import { DEFAULT_LIMIT_POLICY, describeError, type GitHub, type LimitPolicy, type Sleep } from "./github/octokit.js";
 
 export interface HunkGuardOptions {
   rules?: RuleSet;
@@ -40,6 +40,8 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
   const rules: Promise<RuleSet> = options.rules ? Promise.resolve(options.rules) : loadRules();
   const scheduler = options.scheduler ?? defaultScheduler(options.queue);
   const limits: LimitPolicy = { ...DEFAULT_LIMIT_POLICY, ...options.limits, ...(options.sleep ? { sleep: options.sleep } : {}) };
+  // heads this process gave a verdict on: a replayed delivery for one costs nothing
+  const analysedHeads = new HeadMemory();
 
   async function schedule(context: Context, target: PullTarget & { updatedAt?: number }): Promise<void> {
     const gh = context.octokit as unknown as GitHub;
@@ -49,7 +51,7 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
       log: context.log,
       analyseHere: async () =>
         analyzePullRequest(
-          { gh, rules: await rules, loadConfig: () => context.config("hunkguard.yml"), log: context.log, timeoutMs: options.timeoutMs, requestTimeoutMs: options.requestTimeoutMs, limits },
+          { gh, rules: await rules, analysedHeads, log: context.log, timeoutMs: options.timeoutMs, requestTimeoutMs: options.requestTimeoutMs, limits },
           target,
         ),
     });
@@ -78,7 +80,7 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
       try {
         targets = await targetsFromRerun(context.octokit as unknown as GitHub, context.payload, key, `${key}.rerequested`);
       } catch (e) {
-        context.log.error({ delivery: context.id, err: (e as Error).message }, "could not find the pull request to re-run");
+        context.log.error({ delivery: context.id, err: describeError(e) }, "could not find the pull request to re-run");
         return;
       }
       if (!targets) {

@@ -92,8 +92,12 @@ describe("a pull request with findings", () => {
     gh.expectBodiesMatchOpenApi();
     expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toStrictEqual([
       `POST /app/installations/${INSTALLATION_ID}/access_tokens`,
+      // this app's completed runs on the head: none, so the head is analysed
+      `GET /repos/${OWNER}/${REPO}/commits/${HEAD_SHA}/check-runs`,
       `POST /repos/${OWNER}/${REPO}/check-runs`,
       `GET /repos/${OWNER}/${REPO}/pulls/${PULL}/files`,
+      // sizes and the config, then the texts
+      "POST /graphql#blobs",
       "POST /graphql#blobs",
       "POST /graphql#threads",
       `POST /repos/${OWNER}/${REPO}/pulls/${PULL}/reviews`,
@@ -101,7 +105,7 @@ describe("a pull request with findings", () => {
     ]);
     // contents are read at the analysed head
     expect(gh.blobExpressions).toStrictEqual([`${HEAD_SHA}:app/handlers.py`]);
-    expect(gh.bodies("POST", "/graphql#threads")[0].variables).toStrictEqual({ owner: OWNER, name: REPO, number: PULL, after: null });
+    expect(gh.bodies("POST", "/graphql#threads")[0].variables).toStrictEqual({ owner: OWNER, name: REPO, number: PULL, threadsAfter: null, reviewsAfter: null, withThreads: true, withReviews: true });
 
     // the check run: created in progress for the head, then completed
     expect(gh.checkCreates).toStrictEqual([
@@ -232,7 +236,7 @@ describe("later pushes", () => {
     await app.deliver("pull_request", pullRequestPayload({ action: "synchronize", headSha: SECOND }));
 
     gh.done();
-    const pages = gh.bodies("POST", "/graphql#threads").slice(1).map((b) => b.variables.after);
+    const pages = gh.bodies("POST", "/graphql#threads").slice(1).map((b) => b.variables.threadsAfter);
     expect(pages).toHaveLength(2);
     expect(pages[0]).toBeNull();
     expect(typeof pages[1]).toBe("string");
@@ -447,16 +451,18 @@ test("a later push with the same findings beyond the inline cap posts no review 
   await app.deliver("pull_request", pullRequestPayload());
   first.done();
   const posted = first.reviews[0];
-  const listed = [...posted.body.matchAll(/<!-- hunkguard:fp=([\w-]+) -->/g)].map((m) => m[1]);
+  // the last line: `<!-- hunkguard:fp=a,b,c -->`
+  const listed = /\n<!-- hunkguard:fp=([\w,-]+) -->$/.exec(posted.body)![1].split(",");
   expect(listed).toHaveLength(5);
   // second push: the threads hold the 30 comments, the review body the 5 listed ones → nothing new
-  const second = analysisOf(new GitHubMock(), { files: [many], token: false })
+  const second = analysisOf(new GitHubMock(), { files: [many], token: false, head: SECOND })
     .threads({
+      headSha: SECOND,
       nodes: posted.comments.map((c: { path: string; body: string }) => ({ path: c.path, comments: [{ body: c.body }] })),
       reviewBodies: [posted.body],
     })
     .checkUpdate(7000);
-  await app.deliver("pull_request", pullRequestPayload());
+  await app.deliver("pull_request", pullRequestPayload({ action: "synchronize", headSha: SECOND }));
   second.done();
   expect(second.reviews).toHaveLength(0);
   expect(second.completion.output.summary).toContain("Inline comments: 0 posted now, 35 already on the pull request.");
@@ -540,9 +546,9 @@ describe("repo config", () => {
     expect(gh.reviews[0].comments).toHaveLength(3);
   });
 
-  test("a config that `_extends` another repository's is merged under it, as Probot's context.config did", async () => {
-    const gh = analysisOf(new GitHubMock()).config("_extends: org-settings\nfail_on: never\n");
-    const shared = `/repos/${OWNER}/org-settings/contents/.github%2Fhunkguard.yml`;
+  test("a config that `_extends` the owner's `.github` repository's is merged under it, as Probot's context.config did", async () => {
+    const gh = analysisOf(new GitHubMock()).config("_extends: .github\nfail_on: never\n");
+    const shared = `/repos/${OWNER}/.github/contents/.github%2Fhunkguard.yml`;
     gh.scope.get(shared).reply(200, "fail_on: high\nmax_inline_comments: 2\n", { "content-type": "application/vnd.github.raw; charset=utf-8" });
     gh.threads().review().checkUpdate(7000);
 

@@ -33,6 +33,8 @@ afterEach(async () => {
 /** A signed `pull_request` delivery for `head` (opened for the first, synchronize after). */
 async function push(head: string, before?: string, second = 0): Promise<void> {
   const payload = demoPayload(undefined, head) as Record<string, any>;
+  // as GitHub sends it: the pull request's count of changed files (the list stops at 3,000)
+  payload.pull_request.changed_files = h.standin.pullRequest(O, R, N).changed_files;
   if (before) {
     payload.action = "synchronize";
     payload.before = before;
@@ -101,15 +103,11 @@ describe("item 3: re-running the check of a fork's pull request", () => {
   });
 });
 
-/*
- * Item 4 (byte limits, exactly 3,000 files, a null sha) is being fixed by gate-github. These tests
- * are marked `test.failing` until that branch is merged: then they pass, jest reports "failing test
- * passed", and `.failing` is to be removed.
- */
+/* Item 4 (byte limits, exactly 3,000 files, a null sha): fixed by gate-github. */
 describe("item 4: check-run limits in bytes, the 3,000-file cap, a null sha", () => {
   const withFinding = { path: "app/handlers.py", base: BEFORE, head: FINDINGS };
 
-  test.failing("a summary over 65,535 bytes but under 65,535 characters is cut to fit: the check completes with its findings' conclusion", async () => {
+  test("a summary over 65,535 bytes but under 65,535 characters is cut to fit: the check completes with its findings' conclusion", async () => {
     // 100 binary files with long non-ASCII paths: the summary lists each as not analysed (3 bytes a character)
     const dir = "données_clients/".repeat(3) + "報告書_" + "月次集計データ".repeat(30);
     const binaries: StandinFile[] = Array.from({ length: 100 }, (_, i) => ({ path: `${dir}/模块_${i}.py`, base: null, head: `\u0000bin${i}` }));
@@ -121,7 +119,7 @@ describe("item 4: check-run limits in bytes, the 3,000-file cap, a null sha", ()
     expect(run.output.summary).toContain("### Files not analysed");
   });
 
-  test.failing("exactly 3,000 changed files: all of them are listed, so nothing is reported as cut off", async () => {
+  test("exactly 3,000 changed files: all of them are listed, so nothing is reported as cut off", async () => {
     const text: StandinFile[] = Array.from({ length: 2999 }, (_, i) => ({ path: `docs/page-${i}.txt`, base: null, head: `page ${i}\n` }));
     h.standin.addPull({ owner: O, repo: R, number: N, baseSha: BASE, headSha: FIRST, files: [withFinding, ...text] });
     await push(FIRST);
@@ -137,7 +135,7 @@ describe("item 4: check-run limits in bytes, the 3,000-file cap, a null sha", ()
     expect(h.standin.checkRuns(O, R)[0].output.summary).toContain("GitHub lists at most 3,000 changed files");
   });
 
-  test.failing("a file listed with sha: null is not asked for as git/blobs/ (empty sha) when GraphQL cannot give its text", async () => {
+  test("a file listed with sha: null is not asked for as git/blobs/ (empty sha) when GraphQL cannot give its text", async () => {
     h.standin.addPull({ owner: O, repo: R, number: N, baseSha: BASE, headSha: FIRST, files: [{ ...withFinding, nullSha: true }] });
     h.standin.failNext("POST", /^\/graphql$/, 502);
     await push(FIRST);

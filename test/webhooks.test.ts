@@ -265,20 +265,20 @@ describe("ordering", () => {
     expect(gh3.completion.status).toBe("completed");
   });
 
-  test("another event for the same head (reopened after synchronize) runs again with a new check, and posts no comment twice", async () => {
+  test("another event for the same head (reopened after synchronize) is not analysed again: no check run, no request (issue 11, item 16)", async () => {
     const gh = new GitHubMock().token();
     analysis(gh, 7000);
     await app.deliver("pull_request", pullRequestPayload({ action: "synchronize", updatedAt: "2024-05-01T10:00:05Z" }));
     gh.done();
-    gh.checkCreate(7001).config().files([FILE]).contents({ [`${HEAD_SHA}:${FILE.path}`]: HEAD });
-    gh.threads({ nodes: threadsFromReview(gh.reviews[0]) }).checkUpdate(7001);
+    const before = gh.requests.length;
 
     await app.deliver("pull_request", pullRequestPayload({ action: "reopened", updatedAt: "2024-05-01T10:00:01Z" }));
 
     gh.done();
-    expect(gh.checkCreates.map((b) => b.head_sha)).toStrictEqual([HEAD_SHA, HEAD_SHA]);
+    // the head has this app's verdict: remembered in this process, not even the list is asked again
+    expect(gh.requests.length).toBe(before);
+    expect(gh.checkCreates.map((b) => b.head_sha)).toStrictEqual([HEAD_SHA]);
     expect(gh.reviews).toHaveLength(1);
-    expect(gh.completion.output.summary).toContain("Inline comments: 0 posted now, 1 already on the pull request.");
   });
 });
 
@@ -347,10 +347,10 @@ describe("secrets stay secret", () => {
     const http = await createHttpApp({ secret: SECRET, log });
     try {
       const gh = new GitHubMock();
-      // asked twice: for the check run, then again to complete it with the reason
+      // asked three times: for the head's earlier runs, for the check run, then again to complete it with the reason
       gh.scope
         .post(`/app/installations/4242/access_tokens`)
-        .times(2)
+        .times(3)
         .reply(401, { message: "A JSON web token could not be decoded", documentation_url: "https://docs.github.com/rest" });
 
       await http.deliver("pull_request", pullRequestPayload());

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { CATEGORIES } from "./rules/schema.js";
 import type { Rule } from "./rules/load.js";
 import { SEVERITY_RANK, type Severity } from "./finding.js";
+import { codeSpan } from "./render.js";
 
 const Level = z.enum(["high", "medium", "low"]);
 
@@ -64,21 +65,55 @@ export function parseConfig(raw: unknown): ConfigResult {
     return { config, problems: ["the file must be a mapping of keys to values"] };
   }
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    const schema = CONFIG_KEYS[key as keyof typeof CONFIG_KEYS];
-    if (!schema) {
-      problems.push(`\`${key}\`: unknown key (known: ${Object.keys(CONFIG_KEYS).join(", ")})`);
+    // own keys only: `constructor`, `toString` or `__proto__` are unknown keys, not Object's members
+    if (!Object.hasOwn(CONFIG_KEYS, key)) {
+      problems.push(`${codeSpan(key)}: unknown key (known: ${Object.keys(CONFIG_KEYS).join(", ")})`);
       continue;
     }
+    const schema = CONFIG_KEYS[key as keyof typeof CONFIG_KEYS];
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
       const why = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ` : "") + i.message).join("; ");
-      problems.push(`\`${key}\`: ${why}`);
+      problems.push(`${codeSpan(key)}: ${why}`);
       continue;
     }
     (config as Record<string, unknown>)[key] = parsed.data;
   }
   return { config, problems };
 }
+
+/** A config file another one names in `_extends` (read with the installation's token). */
+export interface ExtendedConfig {
+  /** how the check names it, e.g. `octo-org/.github:.github/hunkguard.yml` */
+  name: string;
+  data: unknown;
+}
+
+/**
+ * This repository's config over the files it extends (its own keys win, as Probot merges them).
+ * Problems name keys of this repository's file only: an extended file belongs to another
+ * repository, so its problems are counted, never quoted (the check is public where it may not be).
+ */
+export function parseLayeredConfig(own: unknown, extended: ExtendedConfig[]): ConfigResult {
+  const mine = parseConfig(own);
+  if (!extended.length) return mine;
+  const problems = [...mine.problems];
+  const layers: Record<string, unknown>[] = [];
+  for (const layer of extended) {
+    const n = parseConfig(layer.data).problems.length;
+    if (n) problems.push(`\`_extends\`: ${layer.name} has ${n} invalid or unknown setting(s), ignored (not shown: the file is another repository's)`);
+    if (isMapping(layer.data)) layers.push(layer.data);
+  }
+  if (isMapping(own)) layers.unshift(own);
+  const merged: Record<string, unknown> = {};
+  // the file read first wins; defineProperty keeps a `__proto__` key an ordinary (unknown) key
+  for (const layer of layers.reverse()) {
+    for (const [k, v] of Object.entries(layer)) Object.defineProperty(merged, k, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  return { config: parseConfig(merged).config, problems };
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
 
 /** Which rules run under a config. */
 export function ruleFilter(config: RepoConfig): (rule: Rule) => boolean {
@@ -92,37 +127,114 @@ export function failsCheck(config: RepoConfig, severity: Severity): boolean {
   return config.fail_on !== "never" && SEVERITY_RANK[severity] >= SEVERITY_RANK[config.fail_on];
 }
 
-/** A glob as a regular expression: `**` spans folders, `*` and `?` stay inside one, `{a,b}` alternates. */
-export function globToRegExp(glob: string): RegExp {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        const slash = glob[i + 2] === "/";
-        re += slash ? "(?:[^/]*/)*" : ".*";
-        i += slash ? 2 : 1;
-      } else re += "[^/]*";
-    } else if (c === "?") re += "[^/]";
-    else if (c === "{") {
-      const close = glob.indexOf("}", i);
-      if (close === -1) re += "\\{";
-      else {
-        re += `(?:${glob.slice(i + 1, close).split(",").map(escapeRe).join("|")})`;
-        i = close;
-      }
-    } else re += escapeRe(c);
-  }
-  return new RegExp(`^${re}$`);
+/**
+ * A compiled glob: `**` spans folders (followed by a slash: zero or more whole folders), `*` and
+ * `?` stay inside one, `{a,b}` alternates literal texts. Matched by simulating its automaton one
+ * character at a time — linear in the path for any glob (a regular expression of stacked globstars
+ * or stars backtracks for minutes on a long path that does not match).
+ */
+export interface GlobMatcher {
+  test(path: string): boolean;
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.+^${}()|[\]\\*?]/g, "\\$&");
+interface GlobState {
+  /** consuming state: which character it accepts, and where it goes */
+  accepts?: (c: string) => boolean;
+  to?: number;
+  /** states reached without consuming */
+  next: number[];
+}
+
+const notSlash = (c: string) => c !== "/";
+const anyChar = () => true;
+
+export function compileGlob(glob: string): GlobMatcher {
+  const states: GlobState[] = [{ next: [] }];
+  const add = (st: GlobState) => states.push(st) - 1;
+  let tails = [0];
+  const link = (to: number) => tails.forEach((t) => states[t].next.push(to));
+  const consume = (accepts: (c: string) => boolean) => {
+    const after = add({ next: [] });
+    const s = add({ accepts, to: after, next: [] });
+    link(s);
+    tails = [after];
+  };
+  const loop = (accepts: (c: string) => boolean) => {
+    const hub = add({ next: [] });
+    link(hub);
+    states[hub].next.push(add({ accepts, to: hub, next: [] }));
+    tails = [hub];
+  };
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "*" && glob[i + 1] === "*") {
+      if (glob[i + 2] === "/") {
+        // zero or more whole folders; `**/**/` is the same set, so a run of them is one
+        while (glob.startsWith("**/", i + 3)) i += 3;
+        const hub = add({ next: [] });
+        const inside = add({ next: [] });
+        link(hub);
+        const letter = add({ accepts: notSlash, to: inside, next: [] });
+        const slash = add({ accepts: (x) => x === "/", to: hub, next: [] });
+        states[hub].next.push(letter, slash);
+        states[inside].next.push(letter, slash);
+        tails = [hub];
+        i += 2;
+      } else {
+        while (glob[i + 2] === "*") i++;
+        loop(anyChar);
+        i += 1;
+      }
+    } else if (c === "*") loop(notSlash);
+    else if (c === "?") consume(notSlash);
+    else if (c === "{" && glob.indexOf("}", i) !== -1) {
+      const close = glob.indexOf("}", i);
+      const start = tails;
+      const ends: number[] = [];
+      for (const alt of glob.slice(i + 1, close).split(",")) {
+        tails = start;
+        const head = add({ next: [] });
+        link(head);
+        tails = [head];
+        for (let k = 0; k < alt.length; k++) {
+          const ch = alt[k];
+          consume((x) => x === ch);
+        }
+        ends.push(...tails);
+      }
+      tails = ends;
+      i = close;
+    } else consume((x) => x === c);
+  }
+  const accept = add({ next: [] });
+  link(accept);
+  const closure = (set: Set<number>) => {
+    const stack = [...set];
+    while (stack.length) for (const n of states[stack.pop()!].next) if (!set.has(n)) (set.add(n), stack.push(n));
+    return set;
+  };
+  const start = closure(new Set([0]));
+  return {
+    test(path: string): boolean {
+      let current = start;
+      for (let i = 0; i < path.length; i++) {
+        const ch = path[i];
+        const next = new Set<number>();
+        for (const s of current) {
+          const st = states[s];
+          if (st.accepts && st.accepts(ch)) next.add(st.to!);
+        }
+        if (!next.size) return false;
+        current = closure(next);
+      }
+      return current.has(accept);
+    },
+  };
 }
 
 /** Whether a repository path is analysed under the config's include/exclude globs. */
 export function pathSelector(config: RepoConfig): (path: string) => boolean {
-  const inc = config.include.map(globToRegExp);
-  const exc = config.exclude.map(globToRegExp);
+  const inc = config.include.map(compileGlob);
+  const exc = config.exclude.map(compileGlob);
   return (path) => inc.some((r) => r.test(path)) && !exc.some((r) => r.test(path));
 }

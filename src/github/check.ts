@@ -3,9 +3,9 @@
  * or with the reason the analysis could not finish. Annotations go 50 per request.
  */
 import { randomUUID } from "node:crypto";
-import type { GitHub, LimitPolicy, RepoRef } from "./octokit.js";
+import type { AppIdentity, GitHub, LimitPolicy, RepoRef } from "./octokit.js";
 import { DEFAULT_LIMIT_POLICY, statusOf, withSecondaryLimit } from "./octokit.js";
-import type { CheckAnnotation } from "../core/render.js";
+import { ANNOTATION_TEXT_LIMIT, CHECK_TEXT_LIMIT, TITLE_LIMIT, clampBytes, clampChars, type CheckAnnotation } from "../core/render.js";
 
 export const CHECK_NAME = "HunkGuard";
 const ANNOTATIONS_PER_REQUEST = 50;
@@ -20,6 +20,30 @@ export interface CheckOutput {
 }
 
 const isServerError = (e: unknown) => (statusOf(e) ?? 0) >= 500;
+
+/**
+ * An output GitHub accepts: `summary` and `text` at most 65,535 UTF-8 bytes, annotation `message`
+ * and `raw_details` at most 64 KB, titles at most 255 characters. A longer field makes GitHub refuse
+ * the whole update — and a refused completion would leave the run in progress for ever.
+ */
+export function withinLimits(output: CheckOutput): CheckOutput {
+  const out: CheckOutput = { title: clampChars(output.title, TITLE_LIMIT), summary: clampBytes(output.summary, CHECK_TEXT_LIMIT) };
+  if (output.text) out.text = clampBytes(output.text, CHECK_TEXT_LIMIT);
+  if (output.annotations) {
+    out.annotations = output.annotations.map((a) => ({
+      ...a,
+      message: clampBytes(a.message, ANNOTATION_TEXT_LIMIT),
+      title: clampChars(a.title, TITLE_LIMIT),
+      ...(a.raw_details !== undefined ? { raw_details: clampBytes(a.raw_details, ANNOTATION_TEXT_LIMIT) } : {}),
+    }));
+  }
+  return out;
+}
+
+/** The app a check run belongs to, as GitHub reports it. */
+function appOf(run: { app?: { id?: number; slug?: string } | null }): AppIdentity | null {
+  return run.app && typeof run.app.slug === "string" ? { id: typeof run.app.id === "number" ? run.app.id : null, slug: run.app.slug } : null;
+}
 
 interface RunState {
   status: string;
@@ -52,13 +76,34 @@ export interface ExistingRun {
   id: number;
   status: string;
   annotationsCount: number;
+  app?: AppIdentity | null;
 }
 
 /** This identity's run on the head, if any (the newest when, against all odds, there are two). */
 export async function findCheckRun(gh: GitHub, repo: RepoRef, headSha: string, externalId: string): Promise<ExistingRun | null> {
   const runs = await gh.paginate(gh.rest.checks.listForRef, { ...repo, ref: headSha, check_name: CHECK_NAME, filter: "all", per_page: 100 });
   const ours = runs.filter((r) => r.external_id === externalId).sort((a, b) => b.id - a.id)[0];
-  return ours ? { id: ours.id, status: ours.status, annotationsCount: ours.output?.annotations_count ?? 0 } : null;
+  return ours ? { id: ours.id, status: ours.status, annotationsCount: ours.output?.annotations_count ?? 0, app: appOf(ours) } : null;
+}
+
+export interface CompletedRun {
+  id: number;
+  conclusion: string | null;
+  title: string | null;
+}
+
+/**
+ * This app's completed `HunkGuard` runs on a head, newest first: one request, filtered by GitHub
+ * (name, status, app) and again here by the app's id — a run another app named `HunkGuard` never
+ * counts. Without our app id nothing can be trusted, so nothing is returned.
+ */
+export async function completedRuns(gh: GitHub, repo: RepoRef, headSha: string, appId: number | null): Promise<CompletedRun[]> {
+  if (appId === null) return [];
+  const { data } = await gh.rest.checks.listForRef({ ...repo, ref: headSha, check_name: CHECK_NAME, status: "completed", app_id: appId, filter: "all", per_page: 100 });
+  return data.check_runs
+    .filter((r) => r.app?.id === appId && r.status === "completed" && r.name === CHECK_NAME && r.head_sha === headSha)
+    .sort((a, b) => b.id - a.id)
+    .map((r) => ({ id: r.id, conclusion: r.conclusion, title: r.output?.title ?? null }));
 }
 
 export class CheckRun {
@@ -69,6 +114,8 @@ export class CheckRun {
   private annotated = 0;
   /** annotations beyond the first 50 an earlier attempt already sent to the adopted run */
   private inheritedAnnotations = 0;
+  /** the app GitHub says the run belongs to: this app, whose bot writes our comments */
+  private owner: AppIdentity | null = null;
   /** identifies this run among the head's runs, when a 5xx hides whether creating it worked */
   private readonly externalId: string;
   private readonly adopt: boolean;
@@ -93,6 +140,11 @@ export class CheckRun {
     return this.done;
   }
 
+  /** This app (known once the run is created or adopted). */
+  get app(): AppIdentity | null {
+    return this.owner;
+  }
+
   /**
    * Take over the run an earlier attempt of the same job left in progress, if there is one. What
    * that attempt already annotated is not sent again (the findings of one head come in one order).
@@ -101,6 +153,7 @@ export class CheckRun {
     const ours = await findCheckRun(this.gh, this.repo, this.headSha, this.externalId);
     if (!ours || ours.status === "completed") return false;
     this.id = ours.id;
+    this.owner = ours.app ?? null;
     this.annotated = this.inheritedAnnotations = ours.annotationsCount;
     return true;
   }
@@ -127,12 +180,15 @@ export class CheckRun {
         }),
       );
     try {
-      this.id = (await create()).data.id;
+      const { data } = await create();
+      this.id = data.id;
+      this.owner = appOf(data);
     } catch (e) {
       if (!isServerError(e)) throw e;
       const { data } = await this.gh.rest.checks.listForRef({ ...this.repo, ref: this.headSha, check_name: CHECK_NAME, filter: "all", per_page: 100 });
-      const ours = data.check_runs.find((r) => r.external_id === this.externalId);
-      this.id = ours ? ours.id : (await create()).data.id;
+      const ours = data.check_runs.find((r) => r.external_id === this.externalId) ?? (await create()).data;
+      this.id = ours.id;
+      this.owner = appOf(ours);
     }
   }
 
@@ -181,8 +237,9 @@ export class CheckRun {
   /** Annotations beyond the first 50 go in earlier updates, so "completed" means all are there. */
   private async sendCompletion(conclusion: Conclusion, output: CheckOutput): Promise<void> {
     if (this.id === null) await this.start();
-    const annotations = output.annotations ?? [];
-    const base = { title: output.title.slice(0, 255), summary: output.summary, ...(output.text ? { text: output.text } : {}) };
+    const safe = withinLimits(output);
+    const annotations = safe.annotations ?? [];
+    const base = { title: safe.title, summary: safe.summary, ...(safe.text ? { text: safe.text } : {}) };
     for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
       const chunk = annotations.slice(i, i + ANNOTATIONS_PER_REQUEST);
       if (i - ANNOTATIONS_PER_REQUEST + chunk.length <= this.inheritedAnnotations) continue;

@@ -40,6 +40,7 @@ export function targetFromPullRequest(payload: unknown, trigger: string): (PullT
     draft: pr.draft === true,
     state: pr.state === "closed" ? "closed" : "open",
     trigger,
+    ...(int(pr.changed_files) !== null ? { changedFiles: int(pr.changed_files)! } : {}),
     ...(Number.isNaN(updatedAt) ? {} : { updatedAt }),
     // a synchronize event names the head it replaced: that head is certainly older
     ...(str(p?.before) && /^[0-9a-f]{40}$/.test(str(p?.before)!) ? { before: str(p?.before)! } : {}),
@@ -78,7 +79,7 @@ export async function targetsFromRerun(gh: GitHub, payload: unknown, suiteKey: "
   for (const number of numbers.slice(0, 5)) {
     const { data } = await gh.rest.pulls.get({ ...repo, pull_number: number });
     if (data.head.sha !== headSha) continue; // the PR moved on: the newer head has its own check
-    targets.push({ repo, installationId, number, headSha, draft: data.draft === true, state: data.state === "closed" ? "closed" : "open", trigger });
+    targets.push({ repo, installationId, number, headSha, draft: data.draft === true, state: data.state === "closed" ? "closed" : "open", trigger, changedFiles: data.changed_files });
   }
   return targets;
 }

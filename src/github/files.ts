@@ -1,21 +1,28 @@
 /**
  * Changed files, their contents and the repo config. Files come from pulls.listFiles (100 a page,
- * GitHub stops at 3,000); contents are read at the head commit in GraphQL batches (one request per
- * 100 files), with REST blobs as the fallback. The first batch also reads `.github/hunkguard.yml`
- * on the default branch, and the owner's `.github` repository's as its fallback, so the config costs
- * no request of its own. When GitHub omits a file's patch (large files), the hunks are computed from
- * the base and head texts.
+ * GitHub stops at 3,000). Contents are read at the head commit in two GraphQL steps: first every
+ * blob's size (tiny answers; the first request also reads `.github/hunkguard.yml` on the default
+ * branch, and the owner's `.github` repository's as its fallback), then the texts in batches of at
+ * most 100 blobs and 2 MB — one big file must never make a whole answer too large to parse. A file
+ * over the size limit is skipped by name without being read; a large one within it is read alone
+ * over REST (raw). When GitHub omits a file's patch, the hunks are computed from the base and head
+ * texts.
  */
 import { parseDocument } from "yaml";
 import type { GitHub, RepoRef } from "./octokit.js";
-import { statusOf } from "./octokit.js";
+import { describeError, statusOf } from "./octokit.js";
 import type { SkippedFile } from "../core/finding.js";
 import { parseFilePatch, filePatchFromContents, inOneHunk, type FilePatch } from "../core/hunks.js";
 import type { SourceFile } from "../core/report.js";
+import type { ExtendedConfig } from "../core/config.js";
 
 export const MAX_FILES = 3000;
 /** objects per GraphQL request: GitHub's node limit allows far more; 100 keeps an answer of big files reasonable */
 export const GRAPHQL_BATCH = 100;
+/** bytes of text per GraphQL request: Octokit cannot parse an answer of much more than 8 MB (escaping can double the text) */
+export const GRAPHQL_TEXT_BYTES = 2 * 1024 * 1024;
+/** a text larger than this is read alone over REST in the raw media type (no JSON to parse) */
+export const GRAPHQL_SINGLE_TEXT_BYTES = 1024 * 1024;
 export const CONFIG_PATH = ".github/hunkguard.yml";
 
 export interface ChangedFile {
@@ -27,16 +34,25 @@ export interface ChangedFile {
   patch?: string;
 }
 
-export async function listChangedFiles(gh: GitHub, repo: RepoRef, pullNumber: number): Promise<{ files: ChangedFile[]; truncated: boolean }> {
+/**
+ * The pull request's changed files. GitHub lists at most 3,000: exactly 3,000 is a complete list
+ * unless the pull request counts more (`changed_files`, from the event or asked once).
+ */
+export async function listChangedFiles(gh: GitHub, repo: RepoRef, pullNumber: number, changedFiles?: number): Promise<{ files: ChangedFile[]; truncated: boolean }> {
   const raw = await gh.paginate(gh.rest.pulls.listFiles, { ...repo, pull_number: pullNumber, per_page: 100 });
   const files = raw.slice(0, MAX_FILES).map((f) => ({
     path: f.filename,
     ...(f.previous_filename ? { previousPath: f.previous_filename } : {}),
     status: f.status,
-    sha: f.sha ?? "",
+    sha: typeof f.sha === "string" ? f.sha : "",
     ...(typeof f.patch === "string" ? { patch: f.patch } : {}),
   }));
-  return { files, truncated: raw.length >= MAX_FILES };
+  let truncated = raw.length > MAX_FILES;
+  if (!truncated && raw.length === MAX_FILES) {
+    const total = changedFiles ?? (await gh.rest.pulls.get({ ...repo, pull_number: pullNumber })).data.changed_files;
+    truncated = total > MAX_FILES;
+  }
+  return { files, truncated };
 }
 
 export interface BlobText {
@@ -45,6 +61,12 @@ export interface BlobText {
   byteSize: number;
   /** GraphQL cuts the text of large blobs: such a text must be read again over REST */
   isTruncated?: boolean;
+}
+
+/** A blob's size, asked before its text. */
+export interface BlobSize {
+  byteSize: number;
+  isBinary: boolean;
 }
 
 /** The repo config's text as found: in the repository, in the owner's `.github` repository, or nowhere. */
@@ -56,8 +78,9 @@ export interface ConfigText {
   problem?: string;
 }
 
-export interface TextsRead {
-  texts: Map<string, BlobText | null>;
+export interface SizesRead {
+  /** by "REV:path": null when GitHub has no blob there; undefined when GraphQL could not answer */
+  sizes: Map<string, BlobSize | null | undefined>;
   /** undefined when GraphQL could not answer: the caller reads the config another way */
   config?: ConfigText;
 }
@@ -72,19 +95,22 @@ interface GraphqlError {
   message?: string;
 }
 
-type BatchData = { repository?: Record<string, (BlobText & { text: string | null }) | null> | null; org?: { object: { text?: string | null; isTruncated?: boolean } | null } | null };
+type BatchData = { repository?: Record<string, (Partial<BlobText> & BlobSize) | null> | null; org?: { object: { text?: string | null; isTruncated?: boolean } | null } | null };
 
 /**
  * One GraphQL request; partial data is used. GitHub answers a query naming a repository that does
  * not exist (the owner has no `.github` repository) with errors *and* the data of the rest; Octokit
- * throws that as a GraphqlResponseError that carries the data.
+ * throws that as a GraphqlResponseError that carries the data. An answer that is not an object
+ * (too large for Octokit to parse comes back as a string) counts as no answer.
  */
 async function batchQuery(gh: GitHub, repo: RepoRef, query: string): Promise<{ data: BatchData; errors: GraphqlError[] } | null> {
+  const usable = (d: unknown): d is BatchData => !!d && typeof d === "object" && !Array.isArray(d);
   try {
-    return { data: await gh.graphql<BatchData>(query, { owner: repo.owner, name: repo.repo }), errors: [] };
+    const data = await gh.graphql<BatchData>(query, { owner: repo.owner, name: repo.repo });
+    return usable(data) ? { data, errors: [] } : null;
   } catch (e) {
     const partial = e as { data?: BatchData | null; errors?: GraphqlError[] };
-    if (partial.data && Array.isArray(partial.errors)) return { data: partial.data, errors: partial.errors };
+    if (usable(partial.data) && Array.isArray(partial.errors)) return { data: partial.data, errors: partial.errors };
     // GraphQL refused (5xx, permissions, a GitHub Enterprise without it): the callers fall back to REST
     return null;
   }
@@ -101,34 +127,72 @@ function configFrom(data: BatchData, errors: GraphqlError[]): ConfigText | undef
   if (org) return undefined;
   // no `.github` repository (or none the app may read: GitHub says NOT_FOUND for both) means no config
   const refused = ownerErrors.find((x) => x.type !== "NOT_FOUND");
-  return refused ? { text: null, from: null, problem: `the owner's \`.github\` repository could not be read (${refused.message ?? refused.type})` } : { text: null, from: null };
+  return refused ? { text: null, from: null, problem: `the owner's \`.github\` repository could not be read (${describeError({ message: refused.message ?? refused.type })})` } : { text: null, from: null };
 }
 
 /**
- * Read many blobs in few requests: GraphQL `object(expression: "REV:path")` with aliases, 100 a
- * request. With `withConfig`, the first request also reads the repo config (see ConfigText).
+ * The sizes of many blobs (no text: the answers stay small), 100 a request, by GraphQL
+ * `object(expression: "REV:path")`. With `withConfig`, the first request also reads the repo
+ * config (see ConfigText).
  */
-export async function readTexts(gh: GitHub, repo: RepoRef, expressions: string[], opts: { withConfig?: boolean } = {}): Promise<TextsRead> {
-  const texts = new Map<string, BlobText | null>();
+export async function readSizes(gh: GitHub, repo: RepoRef, expressions: string[], opts: { withConfig?: boolean } = {}): Promise<SizesRead> {
+  const sizes = new Map<string, BlobSize | null | undefined>();
   let config: ConfigText | undefined;
   const batches = Math.max(opts.withConfig ? 1 : 0, Math.ceil(expressions.length / GRAPHQL_BATCH));
   for (let b = 0; b < batches; b++) {
     const batch = expressions.slice(b * GRAPHQL_BATCH, (b + 1) * GRAPHQL_BATCH);
     const withConfig = opts.withConfig && b === 0;
-    const fields = batch.map((expr, j) => `f${j}: object(expression: ${JSON.stringify(expr)}) { ... on Blob { text isBinary byteSize isTruncated } }`);
+    const fields = batch.map((expr, j) => `s${j}: object(expression: ${JSON.stringify(expr)}) { ... on Blob { byteSize isBinary } }`);
     if (withConfig) fields.push(CONFIG_FIELDS(CONFIG_PATH));
     const query = `query($owner: String!, $name: String!) {\nrepository(owner: $owner, name: $name) {\n${fields.join("\n")}\n}${withConfig ? `\n${OWNER_CONFIG(CONFIG_PATH)}` : ""}\n}`;
     const answer = await batchQuery(gh, repo, query);
-    batch.forEach((expr, j) => texts.set(expr, answer?.data.repository?.[`f${j}`] ?? null));
+    batch.forEach((expr, j) => {
+      if (!answer) return sizes.set(expr, undefined);
+      const o = answer.data.repository?.[`s${j}`];
+      sizes.set(expr, o && typeof o.byteSize === "number" ? { byteSize: o.byteSize, isBinary: o.isBinary === true } : null);
+    });
     if (withConfig && answer) config = configFrom(answer.data, answer.errors);
   }
-  return { texts, ...(config ? { config } : {}) };
+  return { sizes, ...(config ? { config } : {}) };
+}
+
+/**
+ * The texts of blobs whose sizes are known to be small, in GraphQL requests of at most 100 blobs
+ * and `GRAPHQL_TEXT_BYTES` bytes. A blob missing from the answer maps to null (read over REST).
+ */
+export async function readTexts(gh: GitHub, repo: RepoRef, blobs: { expression: string; byteSize: number }[]): Promise<Map<string, BlobText | null>> {
+  const texts = new Map<string, BlobText | null>();
+  const batches: string[][] = [];
+  let batch: string[] = [];
+  let bytes = 0;
+  for (const b of blobs) {
+    if (batch.length && (batch.length >= GRAPHQL_BATCH || bytes + b.byteSize > GRAPHQL_TEXT_BYTES)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(b.expression);
+    bytes += b.byteSize;
+  }
+  if (batch.length) batches.push(batch);
+  for (const exprs of batches) {
+    const fields = exprs.map((expr, j) => `f${j}: object(expression: ${JSON.stringify(expr)}) { ... on Blob { text isBinary byteSize isTruncated } }`);
+    const answer = await batchQuery(gh, repo, `query($owner: String!, $name: String!) {\nrepository(owner: $owner, name: $name) {\n${fields.join("\n")}\n}\n}`);
+    exprs.forEach((expr, j) => {
+      const o = answer?.data.repository?.[`f${j}`];
+      texts.set(expr, o && typeof o.byteSize === "number" ? { text: typeof o.text === "string" ? o.text : null, isBinary: o.isBinary === true, byteSize: o.byteSize, isTruncated: o.isTruncated === true } : null);
+    });
+  }
+  return texts;
 }
 
 /** What `.github/hunkguard.yml` holds, as data for parseConfig, with what could not be used. */
 export interface ConfigData {
+  /** this repository's file (or, when it has none, the owner's `.github` one), `_extends` removed */
   data: unknown;
   problems: string[];
+  /** the files it extends, nearest first (see `parseLayeredConfig`) */
+  extended?: ExtendedConfig[];
 }
 
 /** Parse the config's YAML: invalid YAML is a problem shown in the check, and the defaults apply. */
@@ -138,16 +202,23 @@ export function configData(found: ConfigText): ConfigData {
   const doc = parseDocument(found.text, { uniqueKeys: true });
   if (doc.errors.length) {
     // the first line says what and where ("… at line 2, column 3:"); the rest is a quote of the file
-    const what = doc.errors[0].message.split("\n")[0].replace(/:$/, "");
+    const what = doc.errors[0].message.split("\n")[0].replace(/:$/, "").slice(0, 200);
     return { data: null, problems: [...problems, `the file is not valid YAML (${what}); every key uses its default`] };
   }
   return { data: doc.toJS({ maxAliasCount: 100 }), problems };
 }
 
 /**
- * The config over REST, as Probot's `context.config` reads it (the repository's file on the default
- * branch, else the owner's `.github` repository's, following `_extends`): used only when GraphQL
- * could not answer, or when the config extends another.
+ * `_extends` may name only this owner's `.github` repository — `.github`, `<owner>/.github`, with an
+ * optional `:path.yml` — the place a GitHub App's shared settings live. Any other repository would
+ * be read with this installation's token and its content could surface in this repository's check.
+ */
+const EXTENDS = /^(?:([a-z\d](?:[a-z\d]|-(?=[a-z\d])){0,38})\/)?\.github(?::((?:[-\w]+\/)*[-\w][-.\w]*\.ya?ml))?$/i;
+
+/**
+ * The config over REST (the repository's file on the default branch, else the owner's `.github`
+ * repository's), following `_extends` within the owner's `.github` repository: used when GraphQL
+ * could not answer, or when the config extends another file.
  */
 export async function readConfigRest(gh: GitHub, repo: RepoRef, start?: { text: string; from: "repository" | "owner" }): Promise<ConfigData> {
   const read = async (where: RepoRef, path = CONFIG_PATH): Promise<string | null> => {
@@ -173,35 +244,42 @@ export async function readConfigRest(gh: GitHub, repo: RepoRef, start?: { text: 
     }
   }
   const head = configData({ text: first, from: null });
-  // `_extends: [owner/]repo[:path]`: the named file's keys under this one's, as Probot merges them
-  const layers: unknown[] = [head.data];
   const problems = [...head.problems];
-  const seen = new Set([`${at.owner}/${at.repo}:${CONFIG_PATH}`]);
+  const extended: ExtendedConfig[] = [];
+  const seen = new Set([`${at.owner}/${at.repo}:${CONFIG_PATH}`.toLowerCase()]);
+  let top: unknown = head.data;
   for (let depth = 0; depth < 5; depth++) {
-    const top = layers[layers.length - 1] as Record<string, unknown> | null;
-    const ext = top && typeof top === "object" && !Array.isArray(top) ? top._extends : undefined;
-    if (ext === undefined) break;
-    delete top!._extends;
-    const m = typeof ext === "string" ? /^(?:([a-z\d](?:[a-z\d]|-(?=[a-z\d])){0,38})\/)?([-_.\w\d]+)(?::([-_./\w\d]+\.ya?ml))?$/i.exec(ext) : null;
-    if (!m) {
-      problems.push(`\`_extends\`: ${JSON.stringify(ext)} is not \`[owner/]repo[:path.yml]\``);
+    if (!top || typeof top !== "object" || Array.isArray(top) || !Object.hasOwn(top, "_extends")) break;
+    const ext = (top as Record<string, unknown>)._extends;
+    delete (top as Record<string, unknown>)._extends;
+    const m = typeof ext === "string" ? EXTENDS.exec(ext.trim()) : null;
+    if (!m || (m[1] && m[1].toLowerCase() !== repo.owner.toLowerCase()) || m[2]?.split("/").includes("..")) {
+      // said without repeating the value: it is this repository's own, but keep the check plain
+      problems.push(`\`_extends\` may name only this owner's \`.github\` repository (\`.github\` or \`.github:path.yml\`); ignored`);
       break;
     }
-    const next = { owner: m[1] || repo.owner, repo: m[2] };
-    const path = m[3] || CONFIG_PATH;
-    const key = `${next.owner}/${next.repo}:${path}`;
-    if (seen.has(key)) {
-      problems.push(`\`_extends\`: ${key} is extended twice (a loop); ignored`);
+    const path = m[2] || CONFIG_PATH;
+    const name = `${repo.owner}/.github:${path}`;
+    if (seen.has(name.toLowerCase())) {
+      problems.push(`\`_extends\`: ${name} is extended twice (a loop); ignored`);
       break;
     }
-    seen.add(key);
-    const parsed = configData({ text: await read(next, path), from: null });
-    problems.push(...parsed.problems.map((p) => `${key}: ${p}`));
-    layers.push(parsed.data);
+    seen.add(name.toLowerCase());
+    const text = await read({ owner: repo.owner, repo: ".github" }, path);
+    if (text === null) {
+      problems.push(`\`_extends\`: ${name} was not found; ignored`);
+      break;
+    }
+    const parsed = configData({ text, from: null });
+    // another repository's file: say that it is unusable, never what it holds
+    if (parsed.problems.length) {
+      problems.push(`\`_extends\`: ${name} is not valid YAML; ignored`);
+      break;
+    }
+    extended.push({ name, data: parsed.data });
+    top = parsed.data;
   }
-  const objects = layers.filter((l): l is Record<string, unknown> => !!l && typeof l === "object" && !Array.isArray(l));
-  const data = layers.length === 1 ? layers[0] : Object.assign({}, ...objects.reverse());
-  return { data, problems };
+  return { data: head.data, problems, ...(extended.length ? { extended } : {}) };
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -240,8 +318,8 @@ export interface PreparedFiles {
 
 export interface PrepareOptions {
   headSha: string;
-  /** texts already read (by `readTexts`, keyed "REV:path"): only the others are requested */
-  texts?: Map<string, BlobText | null>;
+  /** sizes already asked (by `readSizes`, keyed "REV:path"; undefined: GraphQL could not say): only the others are asked */
+  sizes?: Map<string, BlobSize | null | undefined>;
   /** commit the PR diff is taken against (the merge base), needed only when a patch is missing */
   baseSha: () => Promise<string>;
   maxFileBytes: number;
@@ -256,35 +334,71 @@ async function expressionsFor(files: ChangedFile[], opts: Pick<PrepareOptions, "
   return { expressions: [...heads, ...bases], base };
 }
 
-/** The contents of `files` and the repo config, in one GraphQL request per 100 blobs. */
-export async function readContentsAndConfig(gh: GitHub, repo: RepoRef, files: ChangedFile[], opts: Pick<PrepareOptions, "headSha" | "baseSha">): Promise<TextsRead> {
+/** The sizes of `files`' blobs and the repo config, in one GraphQL request per 100 blobs. */
+export async function readContentsAndConfig(gh: GitHub, repo: RepoRef, files: ChangedFile[], opts: Pick<PrepareOptions, "headSha" | "baseSha">): Promise<SizesRead> {
   const { expressions } = await expressionsFor(files, opts);
-  return readTexts(gh, repo, expressions, { withConfig: true });
+  return readSizes(gh, repo, expressions, { withConfig: true });
 }
 
-/** Contents and changed lines for every selected file; what cannot be read is listed as skipped. */
+const isBlobSha = (sha: string) => /^[0-9a-f]{40}$/.test(sha);
+
+/**
+ * Contents and changed lines for every selected file; what cannot be read is listed as skipped,
+ * by name with the reason. Sizes first: a file over `maxFileBytes` is never read, one over 1 MB is
+ * read alone over REST, the rest in GraphQL batches bounded in bytes.
+ */
 export async function prepareFiles(gh: GitHub, repo: RepoRef, files: ChangedFile[], opts: PrepareOptions): Promise<PreparedFiles> {
   const sources: SourceFile[] = [];
   const skipped: SkippedFile[] = [];
   const patches = new Map<string, FilePatch>();
   const { expressions, base } = await expressionsFor(files, opts);
-  const texts = new Map(opts.texts ?? []);
-  const unread = expressions.filter((expr) => !texts.has(expr));
-  if (unread.length) for (const [expr, blob] of (await readTexts(gh, repo, unread)).texts) texts.set(expr, blob);
+  const sizes = new Map(opts.sizes ?? []);
+  const unsized = expressions.filter((expr) => !sizes.has(expr));
+  if (unsized.length) {
+    const read = await readSizes(gh, repo, unsized);
+    for (const expr of unsized) sizes.set(expr, read.sizes.get(expr));
+  }
+  const inGraphql = (z: BlobSize | null | undefined): z is BlobSize => !!z && !z.isBinary && z.byteSize <= Math.min(opts.maxFileBytes, GRAPHQL_SINGLE_TEXT_BYTES);
+  const wanted = expressions.flatMap((expression) => {
+    const z = sizes.get(expression);
+    return inGraphql(z) ? [{ expression, byteSize: z.byteSize }] : [];
+  });
+  const texts = wanted.length ? await readTexts(gh, repo, wanted) : new Map<string, BlobText | null>();
+  const tooLarge = (size: number) => `${size} bytes, over the ${opts.maxFileBytes}-byte limit`;
 
   for (const f of files) {
-    let blob = texts.get(`${opts.headSha}:${f.path}`) ?? null;
-    if (blob?.isTruncated) blob = null;
-    let text: string | null = blob?.text ?? null;
-    let binary = blob?.isBinary ?? false;
-    let size = blob?.byteSize ?? (text?.length ?? 0);
-    if (!blob || (text === null && !binary)) {
+    const known = sizes.get(`${opts.headSha}:${f.path}`);
+    if (known?.isBinary) {
+      skipped.push({ path: f.path, reason: "binary content" });
+      continue;
+    }
+    if (known && known.byteSize > opts.maxFileBytes) {
+      skipped.push({ path: f.path, reason: tooLarge(known.byteSize) });
+      continue;
+    }
+    const blob = texts.get(`${opts.headSha}:${f.path}`);
+    let text: string | null;
+    let binary = false;
+    let size: number;
+    if (blob && !blob.isTruncated && (blob.text !== null || blob.isBinary)) {
+      ({ text, isBinary: binary, byteSize: size } = blob);
+    } else if (known && known.byteSize > GRAPHQL_SINGLE_TEXT_BYTES) {
+      text = await readTextAtRest(gh, repo, f.path, opts.headSha);
+      size = known.byteSize;
+      if (text === null) {
+        skipped.push({ path: f.path, reason: "could not read the file" });
+        continue;
+      }
+    } else {
+      // GraphQL could not say, cut the text, or has no blob there: the blob by its sha over REST
+      if (!isBlobSha(f.sha)) {
+        skipped.push({ path: f.path, reason: "GitHub gave no blob id for this file and its text could not be read" });
+        continue;
+      }
       try {
-        const r = await readBlobRest(gh, repo, f.sha);
-        ({ text, binary, size } = r);
-        blob = { text, isBinary: binary, byteSize: size };
+        ({ text, binary, size } = await readBlobRest(gh, repo, f.sha));
       } catch (e) {
-        skipped.push({ path: f.path, reason: `could not read the file (${(e as Error).message})` });
+        skipped.push({ path: f.path, reason: `could not read the file (${describeError(e, 200)})` });
         continue;
       }
     }
@@ -297,7 +411,7 @@ export async function prepareFiles(gh: GitHub, repo: RepoRef, files: ChangedFile
       continue;
     }
     if (size > opts.maxFileBytes) {
-      skipped.push({ path: f.path, reason: `${size} bytes, over the ${opts.maxFileBytes}-byte limit` });
+      skipped.push({ path: f.path, reason: tooLarge(size) });
       continue;
     }
     text = text.replace(/^\uFEFF/, "");
@@ -308,6 +422,11 @@ export async function prepareFiles(gh: GitHub, repo: RepoRef, files: ChangedFile
       else {
         // the base text decides which lines are added: a guess (or a cut text) would report unchanged code
         const basePath = f.previousPath ?? f.path;
+        const baseSize = sizes.get(`${base}:${basePath}`);
+        if (baseSize && baseSize.byteSize > opts.maxFileBytes) {
+          skipped.push({ path: f.path, reason: `GitHub gave no diff for this file and its base version is over the ${opts.maxFileBytes}-byte limit` });
+          continue;
+        }
         const read = texts.get(`${base}:${basePath}`);
         const baseText = read && !read.isTruncated && read.text !== null ? read.text : await readTextAtRest(gh, repo, basePath, base);
         if (baseText === null) {
@@ -317,7 +436,7 @@ export async function prepareFiles(gh: GitHub, repo: RepoRef, files: ChangedFile
         patch = filePatchFromContents(baseText.replace(/^\uFEFF/, ""), text);
       }
     } catch (e) {
-      skipped.push({ path: f.path, reason: `the diff could not be read (${(e as Error).message})` });
+      skipped.push({ path: f.path, reason: `the diff could not be read (${describeError(e, 200)})` });
       continue;
     }
     patches.set(f.path, patch);

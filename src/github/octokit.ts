@@ -109,3 +109,50 @@ export async function withSecondaryLimit<T>(policy: LimitPolicy, mutation: () =>
     }
   }
 }
+
+/**
+ * An error in one short line for a summary or a log: never a response body (a 72 KB HTML error
+ * page, a parse error quoting a file) — the status and the first line of the message, cut short.
+ */
+export function describeError(e: unknown, max = 300): string {
+  const status = statusOf(e);
+  const raw = typeof (e as Error)?.message === "string" ? (e as Error).message : String(e ?? "unknown error");
+  const head = raw.slice(0, 4096).trimStart();
+  if (/^<(?:!doctype|html|head|body|\?xml)\b/i.test(head)) return `GitHub answered${status ? ` ${status}` : ""} with an HTML error page`;
+  const firstLine = head.split(/\r\n|[\r\n]/, 1)[0] ?? "";
+  const line = firstLine.replace(/[\u0000-\u001f\u007f]/g, " ").trim();
+  const text = line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  return text || (status ? `GitHub answered ${status}` : "unknown error");
+}
+
+/** The GitHub App behind a client: its bot writes the comments whose markers we trust. */
+export interface AppIdentity {
+  id: number | null;
+  /** the app's slug: its bot is `<slug>[bot]` over REST and `<slug>` (a `Bot`) over GraphQL */
+  slug: string;
+}
+
+/**
+ * This app's id from the client's own credentials: the app JWT is made locally, so this costs no
+ * request. Null for a client that is not a GitHub App's (a plain token).
+ */
+export async function appIdOf(gh: GitHub): Promise<number | null> {
+  try {
+    const auth = (await (gh.auth as (o: object) => Promise<unknown>)({ type: "app" })) as { appId?: unknown };
+    const id = Number(auth?.appId);
+    return Number.isInteger(id) && id > 0 ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The app's identity over `GET /app` with its JWT (one request; used only when no check run told us). */
+export async function appIdentityFromApi(gh: GitHub): Promise<AppIdentity | null> {
+  try {
+    const { token } = (await (gh.auth as (o: object) => Promise<unknown>)({ type: "app" })) as { token: string };
+    const { data } = await gh.request("GET /app", { headers: { authorization: `bearer ${token}` } });
+    return data && typeof data.slug === "string" ? { id: data.id, slug: data.slug } : null;
+  } catch {
+    return null;
+  }
+}

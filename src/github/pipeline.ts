@@ -2,15 +2,15 @@
  * One analysis of one pull-request head, from the check run to the review. Every path ends with
  * the check run completed — with the findings' conclusion, or with the reason it could not finish.
  */
-import type { GitHub, LimitPolicy, RepoRef } from "./octokit.js";
-import { DEFAULT_LIMIT_POLICY, boundRequests, statusOf } from "./octokit.js";
-import { CheckRun, type Conclusion } from "./check.js";
-import { configData, listChangedFiles, prepareFiles, readConfigRest, readContentsAndConfig, type ConfigData, type TextsRead } from "./files.js";
-import { planReview, postReview, readPullState, resolveFixedThreads, type PullState } from "./review.js";
-import { DEFAULT_CONFIG, parseConfig, pathSelector, ruleFilter, failsCheck, type RepoConfig } from "../core/config.js";
+import type { AppIdentity, GitHub, LimitPolicy, RepoRef } from "./octokit.js";
+import { DEFAULT_LIMIT_POLICY, appIdOf, appIdentityFromApi, boundRequests, describeError, statusOf } from "./octokit.js";
+import { CheckRun, completedRuns, type Conclusion } from "./check.js";
+import { configData, listChangedFiles, prepareFiles, readConfigRest, readContentsAndConfig, type ConfigData, type SizesRead } from "./files.js";
+import { matchPosted, planReview, postReview, readPullState, resolveFixedThreads, type PostedMatch, type PullState } from "./review.js";
+import { DEFAULT_CONFIG, parseLayeredConfig, pathSelector, ruleFilter, failsCheck, type RepoConfig } from "../core/config.js";
 import { newReport, finishReport, type Report } from "../core/report.js";
 import { AnalysisPool, analyzeMany, defaultWorkerUrl, mergeReports } from "../core/pool.js";
-import { annotationFor, checkSummary, checkTitle } from "../core/render.js";
+import { annotationFor, checkSummary, checkTitle, inlineMarkdown } from "../core/render.js";
 import type { RuleSet } from "../core/rules/load.js";
 import type { Finding } from "../core/finding.js";
 
@@ -21,8 +21,10 @@ export interface PullTarget {
   headSha: string;
   draft: boolean;
   state: "open" | "closed";
-  /** what asked for this analysis, for the logs */
+  /** what asked for this analysis (`pull_request.opened`, `check_run.rerequested`, …) */
   trigger: string;
+  /** the pull request's count of changed files, when the event says (GitHub lists at most 3,000) */
+  changedFiles?: number;
 }
 
 export interface Logger {
@@ -31,15 +33,17 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
+/** Heads this process has already given a verdict on (bounded; see `HeadMemory` in queue.ts). */
+export interface AnalysedHeads {
+  has(key: string): boolean;
+  add(key: string): void;
+}
+
 export interface PipelineDeps {
   gh: GitHub;
   rules: RuleSet;
-  /**
-   * The repo config as parsed YAML (null when absent; throws when it cannot be read), asked only
-   * when the contents request could not read `.github/hunkguard.yml` itself (GraphQL refused).
-   * Without it the pipeline reads the file over REST, as Probot's `context.config` does.
-   */
-  loadConfig?: () => Promise<unknown>;
+  /** pull-request heads already analysed here: a replayed event for one of them costs no request */
+  analysedHeads?: AnalysedHeads;
   /**
    * Worker threads for pull requests with many files; null: always this thread. Default: one pool
    * shared by every analysis in this process, when running from the build.
@@ -61,7 +65,23 @@ export interface AnalysisOutcome {
   inlinePosted: number;
   findings: Finding[];
   superseded: boolean;
+  /** this head already has this app's verdict and nobody asked for a re-run: nothing was done */
+  alreadyAnalysed?: boolean;
 }
+
+/** Titles of completions that are not a verdict on the code: such a head is analysed again. */
+export const TITLES = {
+  closed: "Pull request is closed",
+  draft: "Draft pull request",
+  failed: "HunkGuard could not finish",
+  superseded: "Superseded by a newer push",
+} as const;
+const NOT_A_VERDICT = new Set<string>(Object.values(TITLES));
+
+/** The memory key of one pull request's head. */
+export const headKey = (t: PullTarget) => `${t.repo.owner}/${t.repo.repo}#${t.number}@${t.headSha}`;
+
+const isRerun = (t: PullTarget) => t.trigger.endsWith(".rerequested");
 
 const DEFAULT_TIMEOUT_MS = 5 * 60 * 1000;
 /** GitHub ends its own requests after 10 s; this leaves room for the retry plugin's retries. */
@@ -81,25 +101,44 @@ function conclusionFor(config: RepoConfig, findings: Finding[]): Conclusion {
 }
 
 /**
- * The repo config from the contents request; when GraphQL could not read it, from `loadConfig` or
- * over REST. A config that extends another (`_extends`) is followed over REST.
+ * The repo config from the first GraphQL request; when GraphQL could not read it, over REST. A
+ * config that extends another (`_extends`, only to the owner's `.github` repository) is followed
+ * over REST.
  */
-async function resolveConfig(deps: PipelineDeps, target: PullTarget, read: TextsRead): Promise<{ config: RepoConfig; problems: string[] }> {
+async function resolveConfig(deps: PipelineDeps, target: PullTarget, read: SizesRead): Promise<{ config: RepoConfig; problems: string[] }> {
   let found: ConfigData;
   try {
     if (read.config) {
       found = configData(read.config);
-      const data = found.data as Record<string, unknown> | null;
-      if (read.config.text !== null && data && typeof data === "object" && "_extends" in data) {
+      const data = found.data;
+      if (read.config.text !== null && data && typeof data === "object" && Object.hasOwn(data, "_extends")) {
         found = await readConfigRest(deps.gh, target.repo, { text: read.config.text, from: read.config.from ?? "repository" });
       }
-    } else if (deps.loadConfig) found = { data: await deps.loadConfig(), problems: [] };
-    else found = await readConfigRest(deps.gh, target.repo);
+    } else found = await readConfigRest(deps.gh, target.repo);
   } catch (e) {
-    return { config: { ...DEFAULT_CONFIG }, problems: [`the file could not be read: ${(e as Error).message}`] };
+    return { config: { ...DEFAULT_CONFIG }, problems: [`the file could not be read: ${describeError(e)}`] };
   }
-  const parsed = parseConfig(found.data);
+  const parsed = parseLayeredConfig(found.data, found.extended ?? []);
   return { config: parsed.config, problems: [...found.problems, ...parsed.problems] };
+}
+
+/**
+ * Whether this head already has this app's verdict (a replayed or repeated event): remembered in
+ * this process, else one list request for the head's completed runs by this app. A re-run asked
+ * for on GitHub always analyses again. When the list cannot be read, the analysis runs.
+ */
+async function alreadyAnalysed(deps: PipelineDeps, target: PullTarget): Promise<boolean> {
+  if (isRerun(target)) return false;
+  if (deps.analysedHeads?.has(headKey(target))) return true;
+  try {
+    const runs = await completedRuns(deps.gh, target.repo, target.headSha, await appIdOf(deps.gh));
+    const verdict = runs.some((r) => r.conclusion !== "skipped" && r.conclusion !== "cancelled" && !NOT_A_VERDICT.has(r.title ?? ""));
+    if (verdict) deps.analysedHeads?.add(headKey(target));
+    return verdict;
+  } catch (e) {
+    deps.log.warn({ err: describeError(e), pull: target.number }, "could not list the head's check runs; analysing");
+    return false;
+  }
 }
 
 let sharedPool: AnalysisPool | null | undefined;
@@ -133,6 +172,11 @@ async function analyze(deps: PipelineDeps, target: PullTarget): Promise<Analysis
   boundRequests(gh, deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   const check = new CheckRun(gh, target.repo, target.headSha, undefined, deps.limits ?? DEFAULT_LIMIT_POLICY);
   const outcome: AnalysisOutcome = { conclusion: "neutral", title: "", reviewPosted: false, inlinePosted: 0, findings: [], superseded: false };
+  // a head with a verdict is not analysed again (a replayed delivery) unless a re-run was asked for
+  if (await alreadyAnalysed(deps, target)) {
+    log.info({ pull: target.number, sha: target.headSha, trigger: target.trigger }, "this head already has a HunkGuard verdict; not analysed again (re-run the check to analyse it again)");
+    return { ...outcome, title: "Already analysed", alreadyAnalysed: true };
+  }
   let timer: NodeJS.Timeout | undefined;
   const deadline = { passed: false };
   try {
@@ -145,27 +189,29 @@ async function analyze(deps: PipelineDeps, target: PullTarget): Promise<Analysis
       timer.unref?.();
     });
     const result = await Promise.race([run(deps, target, check, outcome, deadline), budget]);
+    if (!NOT_A_VERDICT.has(result.title) && result.conclusion !== "skipped") deps.analysedHeads?.add(headKey(target));
     return result;
   } catch (e) {
     const status = statusOf(e);
     const superseded = e instanceof Superseded;
+    // one short line, never a response body (a 72 KB error page, a parse error quoting the code)
     const reason = superseded
       ? (e as Error).message
       : status === 404
         ? "the pull request or one of its files no longer exists on GitHub"
-        : `HunkGuard could not finish: ${(e as Error).message}`;
-    if (!superseded) log.error({ err: (e as Error).message, status, repo: `${target.repo.owner}/${target.repo.repo}`, pull: target.number }, "analysis failed");
+        : `HunkGuard could not finish: ${describeError(e)}`;
+    if (!superseded) log.error({ err: describeError(e), status, repo: `${target.repo.owner}/${target.repo.repo}`, pull: target.number }, "analysis failed");
     outcome.superseded = superseded;
     outcome.conclusion = superseded ? "neutral" : "neutral";
-    outcome.title = superseded ? "Superseded by a newer push" : "HunkGuard could not finish";
+    outcome.title = superseded ? TITLES.superseded : TITLES.failed;
     if (!check.completed) {
       try {
         await check.complete(outcome.conclusion, {
           title: outcome.title,
-          summary: `${reason}.${superseded ? "" : outcome.reviewPosted ? " The review was posted; re-run the check to have its findings annotated here." : " Re-run the check to try again; findings from this run were not posted."}`,
+          summary: `${inlineMarkdown(reason, 500)}.${superseded ? "" : outcome.reviewPosted ? " The review was posted; re-run the check to have its findings annotated here." : " Re-run the check to try again; findings from this run were not posted."}`,
         });
       } catch (e2) {
-        log.error({ err: (e2 as Error).message }, "could not complete the check run");
+        log.error({ err: describeError(e2) }, "could not complete the check run");
       }
     }
     return outcome;
@@ -189,11 +235,11 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
   };
 
   // 1. a closed pull request needs nothing else
-  if (target.state === "closed") return done("success", "Pull request is closed", "Nothing to analyse: the pull request is closed.");
+  if (target.state === "closed") return done("success", TITLES.closed, "Nothing to analyse: the pull request is closed.");
 
-  // 2. the changed files; then, in one GraphQL request per 100 files, the contents of those the
+  // 2. the changed files; then, in one GraphQL request per 100 files, the sizes of those the
   // default globs select together with the repo config (the config's own globs are applied after)
-  const { files, truncated } = await listChangedFiles(gh, target.repo, target.number);
+  const { files, truncated } = await listChangedFiles(gh, target.repo, target.number, target.changedFiles);
   inTime();
   let mergeBase: string | null = null;
   const baseSha = async () => {
@@ -211,16 +257,17 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
   inTime();
 
   // 3. drafts (when the config says so) and pull requests without Python end here
-  if (target.draft && !config.drafts) return done("skipped", "Draft pull request", "Drafts are not analysed (`drafts: false` in `.github/hunkguard.yml`).");
+  if (target.draft && !config.drafts) return done("skipped", TITLES.draft, "Drafts are not analysed (`drafts: false` in `.github/hunkguard.yml`).");
   const selected = pathSelector(config);
   const python = files.filter((f) => f.status !== "removed" && selected(f.path));
   if (!python.length) {
     return done("success", "No Python changes", problems.length ? checkSummary({ findings: [], skipped: [], tally: newReport().tally, files: 0, lines: 0, inlinePosted: 0, inlineAlreadyThere: 0, configProblems: problems, notes: [] }) : "This pull request changes no Python files HunkGuard analyses.");
   }
 
-  // 4. contents (a file the config's globs add is read now) and changed lines; 5. the analysis
+  // 4. contents (texts within the size limit; a file the config's globs add is sized now) and
+  // changed lines; 5. the analysis
   // (pure core), on worker threads when the pull request is large enough for them to pay
-  const prepared = await prepareFiles(gh, target.repo, python, { headSha: target.headSha, maxFileBytes: config.max_file_bytes, baseSha, texts: read.texts });
+  const prepared = await prepareFiles(gh, target.repo, python, { headSha: target.headSha, maxFileBytes: config.max_file_bytes, baseSha, sizes: read.sizes });
   inTime();
   const enabled = ruleFilter(config);
   const perFile = await analyzeMany(
@@ -239,13 +286,16 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
   const notes: string[] = [];
   if (truncated) notes.push("GitHub lists at most 3,000 changed files; files past that were not analysed.");
   let state: PullState | null = null;
+  // markers count only in this app's own comments: who we are comes with the check run we created
+  const app: AppIdentity | null = check.app ?? (await appIdentityFromApi(gh));
   try {
-    state = await readPullState(gh, target.repo, target.number);
+    if (!app) throw new Error("this app's identity is unknown, so its earlier comments cannot be told from others'");
+    state = await readPullState(gh, target.repo, target.number, app);
   } catch (e) {
     if (statusOf(e) === 404) throw e;
     // without the comments already there, posting could repeat them: the check run carries everything
-    log.warn({ err: (e as Error).message, pull: target.number }, "could not read the review threads; no review posted");
-    notes.push(`⚠️ The comments already on the pull request could not be read (${(e as Error).message}), so no review was posted (it could have repeated them). Every finding is in this check run; re-run the check to post the review.`);
+    log.warn({ err: describeError(e), pull: target.number }, "could not read the review threads; no review posted");
+    notes.push(`⚠️ The comments already on the pull request could not be read (${describeError(e)}), so no review was posted (it could have repeated them). Every finding is in this check run; re-run the check to post the review.`);
   }
   inTime();
   if (state?.headSha && state.headSha !== target.headSha) {
@@ -254,29 +304,38 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
 
   // 7. the review: only what is not on the pull request yet. A review GitHub refuses does not lose
   // the analysis: the check run below still carries every finding.
-  const plan = planReview(report.findings, prepared.patches, state?.fingerprints ?? new Set(), rules, config.max_inline_comments);
-  if (state && (plan.comments.length || plan.overflow.length)) {
+  // a file not analysed, or where a rule failed, cannot tell that a finding is gone
+  const skippedPaths = new Set([...report.skipped.map((k) => k.path), ...report.tally.ruleFailures.map((r) => r.path)]);
+  const match: PostedMatch = state
+    ? matchPosted(report.findings, state, {
+        analysed: new Set(prepared.sources.map((s) => s.path).filter((p) => !skippedPaths.has(p))),
+        removed: new Set(files.filter((f) => f.status === "removed").map((f) => f.path)),
+        listed: new Set(files.map((f) => f.path)),
+        complete: !truncated,
+      })
+    : { posted: new Set(), gone: [] };
+  const plan = planReview(report.findings, prepared.patches, match.posted, rules, config.max_inline_comments);
+  if (state && app && (plan.comments.length || plan.overflow.length)) {
     const ghPatched = new Set(python.filter((f) => f.patch !== undefined).map((f) => f.path));
     try {
-      const posted = await postReview(gh, target.repo, target.number, target.headSha, plan, (p) => ghPatched.has(p), limits);
+      const posted = await postReview(gh, target.repo, target.number, target.headSha, plan, (p) => ghPatched.has(p), app, limits);
       outcome.reviewPosted = true;
       outcome.inlinePosted = posted.inlinePosted;
       notes.push(...posted.notes);
     } catch (e) {
-      log.warn({ err: (e as Error).message, status: statusOf(e), pull: target.number }, "the review could not be posted");
-      notes.push(`⚠️ The review could not be posted (${(e as Error).message}). Every finding is in this check run; re-run the check to post the review.`);
+      log.warn({ err: describeError(e), status: statusOf(e), pull: target.number }, "the review could not be posted");
+      notes.push(`⚠️ The review could not be posted (${describeError(e)}). Every finding is in this check run; re-run the check to post the review.`);
     }
     inTime();
   }
   if (state) {
-    const current = new Set(report.findings.map((f) => f.fingerprint));
     try {
-      const fixed = await resolveFixedThreads(gh, state, current, new Set(prepared.sources.map((s) => s.path)), limits);
+      const fixed = await resolveFixedThreads(gh, match.gone, target.headSha, limits);
       if (fixed.replied) notes.push(`${fixed.replied} earlier finding(s) fixed since: replied in their thread(s).`);
       if (fixed.resolved) notes.push(`${fixed.resolved} earlier comment thread(s) resolved: their findings are gone.`);
     } catch (e) {
-      log.warn({ err: (e as Error).message, pull: target.number }, "could not answer the threads of fixed findings");
-      notes.push(`Earlier comment threads whose findings are gone could not be answered (${(e as Error).message}).`);
+      log.warn({ err: describeError(e), pull: target.number }, "could not answer the threads of fixed findings");
+      notes.push(`Earlier comment threads whose findings are gone could not be answered (${describeError(e)}).`);
     }
     inTime();
   }

@@ -4,6 +4,7 @@
  * newest head wins — older queued work is dropped, and an event older than one already seen is ignored.
  */
 import type { AnalysisOutcome, Logger, PullTarget } from "./pipeline.js";
+import { describeError } from "./octokit.js";
 
 export interface JobKey {
   installationId: number;
@@ -19,14 +20,54 @@ export interface JobKey {
 export type JobResult = "ran" | "dropped" | "duplicate";
 
 const DELIVERY_MEMORY = 5000;
+/** pull requests whose newest head this process remembers (the least recently seen is forgotten first) */
+export const PULL_MEMORY = 10_000;
+
+/**
+ * A bounded map that forgets the least recently touched entry: the queue's memory of pull
+ * requests must not grow with every event a long-running process receives.
+ */
+class RecentMap<K, V> extends Map<K, V> {
+  constructor(private readonly capacity: number) {
+    super();
+  }
+
+  touch(key: K, value: V): this {
+    this.delete(key);
+    super.set(key, value);
+    while (this.size > this.capacity) this.delete(this.keys().next().value as K);
+    return this;
+  }
+}
+
+/** A bounded set of keys (heads already analysed here): the oldest is forgotten first. */
+export class HeadMemory {
+  private readonly keys: RecentMap<string, true>;
+
+  constructor(capacity = PULL_MEMORY) {
+    this.keys = new RecentMap(capacity);
+  }
+
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  add(key: string): void {
+    this.keys.touch(key, true);
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+}
 
 export class AnalysisQueue {
   private readonly deliveries = new Set<string>();
   private readonly chains = new Map<number, Promise<unknown>>();
   /** per pull request: the latest `updated_at` seen and every head that carried it (GitHub's timestamps have whole seconds: two pushes can tie) */
-  private readonly newest = new Map<string, { shas: Set<string>; at: number }>();
-  /** per pull request: heads a later push named as replaced (bounded: cleared with the pull's entry) */
-  private readonly replaced = new Map<string, Set<string>>();
+  private readonly newest = new RecentMap<string, { shas: Set<string>; at: number }>(PULL_MEMORY);
+  /** per pull request: heads a later push named as replaced (at most 100 a pull request) */
+  private readonly replaced = new RecentMap<string, Set<string>>(PULL_MEMORY);
   private readonly running = new Set<Promise<unknown>>();
 
   /** Remember a delivery id; true when it was seen before. */
@@ -44,7 +85,7 @@ export class AnalysisQueue {
       replaced.add(key.before);
       replaced.delete(key.headSha); // a force-push back to an older head makes it current again
       if (replaced.size > 100) replaced.delete(replaced.values().next().value!);
-      this.replaced.set(key.pull, replaced);
+      this.replaced.touch(key.pull, replaced);
       this.newest.get(key.pull)?.shas.delete(key.before);
     }
     if (replaced.has(key.headSha)) return Promise.resolve("dropped");
@@ -52,8 +93,10 @@ export class AnalysisQueue {
       const seen = this.newest.get(key.pull);
       if (seen && seen.at > key.updatedAt && !seen.shas.has(key.headSha)) return Promise.resolve("dropped");
       // a tie keeps both heads: the pipeline's head check before posting decides which one speaks
-      if (seen && seen.at === key.updatedAt) seen.shas.add(key.headSha);
-      else if (!seen || seen.at < key.updatedAt) this.newest.set(key.pull, { shas: new Set([key.headSha]), at: key.updatedAt });
+      if (seen && seen.at === key.updatedAt) {
+        if (seen.shas.size < 100) seen.shas.add(key.headSha);
+        this.newest.touch(key.pull, seen);
+      } else if (!seen || seen.at < key.updatedAt) this.newest.touch(key.pull, { shas: new Set([key.headSha]), at: key.updatedAt });
     }
     const previous = this.chains.get(key.installationId) ?? Promise.resolve();
     const job = previous.then(async (): Promise<JobResult> => {
@@ -71,6 +114,11 @@ export class AnalysisQueue {
       if (this.chains.get(key.installationId) === settled) this.chains.delete(key.installationId);
     });
     return job;
+  }
+
+  /** How many entries each of the queue's memories holds (all bounded). */
+  get memory(): { deliveries: number; pulls: number; replaced: number; installations: number } {
+    return { deliveries: this.deliveries.size, pulls: this.newest.size, replaced: this.replaced.size, installations: this.chains.size };
   }
 
   /** Resolves when no work is queued or running. */
@@ -125,7 +173,7 @@ export class InProcessScheduler implements Scheduler {
     const job = this.queue.enqueue({ installationId: target.installationId, pull: pullKey(target), headSha: target.headSha, updatedAt: target.updatedAt, before: target.before }, analyseHere);
     job.then(
       (result) => log.info({ delivery, pull: target.number, sha: target.headSha, result }, "analysis scheduled work finished"),
-      (e) => log.error({ delivery, err: (e as Error).message }, "analysis crashed"),
+      (e) => log.error({ delivery, err: describeError(e) }, "analysis crashed"),
     );
     return "queued";
   }

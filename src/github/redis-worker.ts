@@ -13,7 +13,8 @@ import type { Redis } from "ioredis";
 import { ProbotOctokit, type Logger, type Probot } from "probot";
 import { analyzePullRequest } from "./pipeline.js";
 import { CheckRun, findCheckRun, identifyCheckRuns } from "./check.js";
-import { secondaryLimitWaitMs, type GitHub, type RepoRef } from "./octokit.js";
+import { describeError, secondaryLimitWaitMs, type GitHub } from "./octokit.js";
+import { inlineMarkdown } from "../core/render.js";
 import { InstallationLocks } from "./redis-lock.js";
 import { connectionErrors, jobIdFor, newestHead, queueKeys, redisConnection, type AnalysisJobData, type QueueKeys, type QueueSettings } from "./redis-queue.js";
 import { pullKey } from "./queue.js";
@@ -72,12 +73,6 @@ export class StoppableGitHub {
   stop(stop: Stop): void {
     if (!this.stopped || (stop.reason === this.stopped.reason && stop.waitMs > this.stopped.waitMs)) this.stopped = stop;
   }
-}
-
-/** `.github/hunkguard.yml` from the default branch, as `context.config("hunkguard.yml")` reads it (null when absent). */
-export async function readRepoConfig(gh: GitHub, repo: RepoRef): Promise<unknown> {
-  const { config, files } = await gh.config.get({ ...repo, path: CONFIG_PATH });
-  return files.some((f) => f.config !== null) ? config : null;
 }
 
 export interface WorkerDeps {
@@ -181,7 +176,7 @@ export class AnalysisWorker {
     const heartbeat = setInterval(() => {
       this.locks.extend(target.installationId, jobId).then(
         (held) => held || this.deps.log.error({ job: jobId }, "lost the installation lock while analysing (the worker was blocked longer than HUNKGUARD_JOB_LOCK_MS)"),
-        (e) => this.deps.log.warn({ job: jobId, err: (e as Error).message }, "could not extend the installation lock"),
+        (e) => this.deps.log.warn({ job: jobId, err: describeError(e) }, "could not extend the installation lock"),
       );
     }, Math.max(100, Math.floor(this.deps.settings.jobLockMs / 3)));
     try {
@@ -217,7 +212,7 @@ export class AnalysisWorker {
       identifyCheckRuns(gh.gh, { externalId: data.runKey, adopt: retry });
       log.info({ pull: pullKey(target), sha: target.headSha, attempt: job.attemptsStarted, retry }, "analysing");
       const outcome = await analyzePullRequest(
-        { gh: gh.gh, rules: this.deps.rules, loadConfig: () => readRepoConfig(gh.gh, target.repo), log, timeoutMs: this.deps.settings.analysisTimeoutMs },
+        { gh: gh.gh, rules: this.deps.rules, log, timeoutMs: this.deps.settings.analysisTimeoutMs },
         target,
       );
       if (!gh.stopped) {
@@ -262,7 +257,7 @@ export class AnalysisWorker {
         await this.locks.forgetWaiter(installationId, id);
       }
     } catch (e) {
-      this.deps.log.warn({ job: jobId, err: (e as Error).message }, "could not hand the installation over");
+      this.deps.log.warn({ job: jobId, err: describeError(e) }, "could not hand the installation over");
     }
   }
 
@@ -272,7 +267,7 @@ export class AnalysisWorker {
     try {
       if (await run.adoptInProgress()) await run.complete("neutral", { title, summary });
     } catch (e) {
-      this.deps.log.error({ job: jobIdFor(data.target), err: (e as Error).message }, "could not complete the check run an earlier attempt left in progress");
+      this.deps.log.error({ job: jobIdFor(data.target), err: describeError(e) }, "could not complete the check run an earlier attempt left in progress");
     }
   }
 
@@ -280,13 +275,13 @@ export class AnalysisWorker {
   private async failed(job: Job<AnalysisJobData, JobSummary> | undefined, err: Error): Promise<void> {
     if (!job || err instanceof DelayedError || err.name === "DelayedError") return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled more than allowable limit/.test(err.message);
-    this.deps.log.error({ job: job.id, err: err.message, attemptsMade: job.attemptsMade, final }, final ? "analysis job failed for good" : "analysis job failed; it will be retried");
+    this.deps.log.error({ job: job.id, err: describeError(err), attemptsMade: job.attemptsMade, final }, final ? "analysis job failed for good" : "analysis job failed; it will be retried");
     if (!final || !job.data?.began) return;
     try {
       const gh = (await this.deps.probot.auth(job.data.target.installationId)) as unknown as GitHub;
-      await this.retire(gh, job.data, "HunkGuard could not finish", `The analysis failed: ${err.message}. Re-run the check to try again.`);
+      await this.retire(gh, job.data, "HunkGuard could not finish", `The analysis failed: ${inlineMarkdown(describeError(err), 500)}. Re-run the check to try again.`);
     } catch (e) {
-      this.deps.log.error({ job: job.id, err: (e as Error).message }, "could not reach GitHub to complete the check run");
+      this.deps.log.error({ job: job.id, err: describeError(e) }, "could not reach GitHub to complete the check run");
     }
   }
 }

@@ -4,7 +4,7 @@
  * positions, and the `diff_hunk` a review comment carries. Blob ids are git's.
  */
 import { createHash } from "node:crypto";
-import { structuredPatch } from "diff";
+import { diffArrays, structuredPatch } from "diff";
 import type { StandinFile } from "./model.js";
 
 /** git's object id of a blob: sha1("blob <byte length>\0<content>"). */
@@ -119,4 +119,22 @@ export function diffHunk(diff: FileDiff, at: PatchLine): string {
   const start = headerIndexes[at.hunk] ?? 0;
   // Position p is line p of the patch when the first header is line 0.
   return all.slice(start, at.position + 1).join("\n");
+}
+
+/**
+ * Where each line of `before` that `after` keeps unchanged is now (1-based old line → new line), by
+ * the same line diff git computes: lines added or removed above a line shift it; a changed or
+ * removed line has no entry.
+ */
+export function unchangedLines(before: string, after: string): Map<number, number> {
+  const map = new Map<number, number>();
+  let oldLine = 1;
+  let newLine = 1;
+  for (const part of diffArrays(before.split("\n"), after.split("\n"))) {
+    const n = part.count ?? part.value.length;
+    if (part.added) newLine += n;
+    else if (part.removed) oldLine += n;
+    else for (let i = 0; i < n; i++) map.set(oldLine++, newLine++);
+  }
+  return map;
 }

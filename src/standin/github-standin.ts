@@ -24,9 +24,9 @@ import { runGraphql } from "./graphql.js";
 import { graphqlRoots, threadSnapshot } from "./graphql-views.js";
 import { NOT_ACCESSIBLE, allows, parseAppJwt, readManifest, type Manifest, type Permissions } from "./permissions.js";
 import { RestApi, type Ctx, type Reply, type Route } from "./rest.js";
-import { bot, reviewComment, user } from "./shapes.js";
-import { gitBlobSha } from "./diff.js";
-import { HttpError, Model, errorBody, nodeId, notFound, type Caller, type Json, type StandinFile, type StandinPull } from "./model.js";
+import { app as appShape, bot, pullObject, reviewComment, user } from "./shapes.js";
+import { diffHunk, findLine, gitBlobSha } from "./diff.js";
+import { HttpError, Model, errorBody, nodeId, notFound, timestamp, type Caller, type Json, type StandinFile, type StandinPull } from "./model.js";
 
 export { gitBlobSha } from "./diff.js";
 export type { StandinFile, StandinPull } from "./model.js";
@@ -57,6 +57,8 @@ export interface StandinOptions {
   latencyMs?: number;
   /** REST login of the app's bot user (GraphQL reports it without "[bot]"). */
   botLogin?: string;
+  /** The app's id (default 1): its check runs name it as their `app`; Probot's `appId` in the tests. */
+  appId?: number;
   /** The app's manifest (default: the repository's app.yml): its permissions are the installations'. */
   manifest?: Manifest;
   /** Base URL of Link headers when answering in process (over HTTP: the server's own URL). */
@@ -97,6 +99,14 @@ export interface ThreadSeed {
   id?: string;
   isResolved?: boolean;
   path: string;
+  /**
+   * Where GitHub shows the thread on the pull request's current diff (a new-side line the diff
+   * holds); absent or null: outdated (the code it was on changed since).
+   */
+  line?: number | null;
+  /** The line the comment was made on (default: `line`, else 1). */
+  originalLine?: number;
+  /** A `Bot` author is an app's bot (`login` without "[bot]", as GraphQL names it); none: this app's. */
   comments: { body: string; author?: { __typename?: string; login: string } }[];
 }
 
@@ -121,6 +131,7 @@ export class GitHubStandin {
   constructor(private readonly opts: StandinOptions = {}) {
     this.latencyMs = opts.latencyMs ?? 0;
     this.model = new Model(opts.botLogin ?? "hunkguard[bot]", opts.manifest ?? readManifest(), opts.tokenValue);
+    if (opts.appId !== undefined) this.model.appId = opts.appId;
     this.rest = new RestApi(this.model);
   }
 
@@ -230,29 +241,34 @@ export class GitHubStandin {
   }
 
   /**
-   * Replaces a pull request's review threads with these (the first comment of each is its root;
-   * an author without `__typename` is the app's bot). Their comments carry no line.
+   * Replaces a pull request's review threads with these (the first comment of each is its root).
+   * A thread with a `line` is anchored there on the current diff, as GitHub shows a comment whose
+   * code did not change; one without is outdated.
    */
   setThreads(owner: string, repo: string, number: number, threads: ThreadSeed[]): void {
     const { pull } = this.model.requirePull(owner, repo, number);
     const inThreads = new Set(pull.threads.map((t) => t.rootId));
     pull.comments = pull.comments.filter((c) => !inThreads.has(c.id) && !inThreads.has(c.in_reply_to_id));
     pull.threads = [];
+    const diffs = pull.heads.get(pull.headSha)!;
     for (const [i, seed] of threads.entries()) {
+      let anchor: Json = { position: null, line: null, diff_hunk: "@@ -1 +1 @@" };
+      if (seed.line != null) {
+        const diff = diffs.get(seed.path);
+        const at = diff && findLine(diff, "RIGHT", seed.line);
+        if (!diff || !at) throw new Error(`a thread on ${seed.path}:${seed.line}: the current diff of ${owner}/${repo}#${number} has no such line to show it on`);
+        anchor = { position: at.position, line: seed.line, diff_hunk: diffHunk(diff, at) };
+      }
       let rootId = 0;
       for (const [j, c] of seed.comments.entries()) {
-        const isBot = !c.author || c.author.__typename === "Bot" || c.author.login.endsWith("[bot]");
-        const author = isBot ? bot(this.model) : user(c.author!.login, "User");
         const comment = reviewComment(this.model, owner, repo, number, {
           path: seed.path,
           body: c.body,
-          user: author,
-          position: null,
-          original_position: 1,
-          line: null,
-          original_line: 1,
+          user: this.author(c.author),
+          ...anchor,
+          original_position: anchor.position ?? 1,
+          original_line: seed.originalLine ?? seed.line ?? 1,
           side: "RIGHT",
-          diff_hunk: "@@ -1 +1 @@",
           commit_id: pull.headSha,
           pull_request_review_id: null,
           ...(j > 0 ? { in_reply_to_id: rootId } : {}),
@@ -264,6 +280,15 @@ export class GitHubStandin {
     }
   }
 
+  /** The REST user behind a test's author: none → this app's bot; a `Bot` → that app's bot; else a person. */
+  private author(a: { __typename?: string; login: string } | undefined): Json {
+    if (!a) return bot(this.model);
+    const isBot = a.__typename === "Bot" || a.login.endsWith("[bot]");
+    if (!isBot) return user(a.login, "User");
+    const login = a.login.endsWith("[bot]") ? a.login : `${a.login}[bot]`;
+    return login === this.model.botLogin ? bot(this.model) : user(login, "Bot");
+  }
+
   /** Replaces a pull request's reviews (REST shapes; a missing user is the app's bot). */
   setReviews(owner: string, repo: string, number: number, reviews: Json[]): void {
     const { pull } = this.model.requirePull(owner, repo, number);
@@ -273,13 +298,20 @@ export class GitHubStandin {
       commit_id: pull.headSha,
       author_association: "NONE",
       ...structuredClone(r),
-      user: r.user?.login ? { ...user(r.user.login, r.user.type === "Bot" ? "Bot" : "User"), ...r.user } : bot(this.model),
+      user: r.user?.login ? { ...this.author({ __typename: r.user.type, login: r.user.login }), ...r.user } : bot(this.model),
       comments: [],
     }));
   }
 
-  /** Makes sure these runs exist (by id) with this status and external id. */
-  upsertCheckRuns(owner: string, repo: string, runs: { id: number; head_sha: string; external_id: string; status: string; name?: string }[]): void {
+  /**
+   * Makes sure these runs exist (by id) with this status and external id — and, when given, this
+   * conclusion and output title, made by another app (`app`; default: this one).
+   */
+  upsertCheckRuns(
+    owner: string,
+    repo: string,
+    runs: { id: number; head_sha: string; external_id: string; status: string; name?: string; conclusion?: string; title?: string; app?: { id: number; slug: string } }[],
+  ): void {
     const r = this.model.repo(owner, repo, true)!;
     for (const want of runs) {
       let run = r.checkRuns.find((x) => x.id === want.id);
@@ -293,8 +325,17 @@ export class GitHubStandin {
       }
       run.external_id = want.external_id;
       run.status = want.status;
+      if (want.app) run.app = appShape(this.model, want.app);
+      if (want.title !== undefined) run.output = { ...run.output, title: want.title, summary: run.output.summary ?? "" };
+      if (want.conclusion !== undefined) run.conclusion = want.conclusion;
       if (want.status === "completed" && run.conclusion === null) run.conclusion = "neutral";
+      if (want.status === "completed") run.completed_at ??= timestamp();
     }
+  }
+
+  /** The app's id (what its check runs name as their `app`). */
+  get appId(): number {
+    return this.model.appId;
   }
 
   /** The id the next review / check run / comment gets. */
@@ -342,6 +383,12 @@ export class GitHubStandin {
   }
 
   // ----- inspection -------------------------------------------------------------------------
+
+  /** The pull request as `GET /pulls/{number}` shows it (and webhook payloads carry it). */
+  pullRequest(owner: string, repo: string, number: number): any {
+    const { repo: r, pull } = this.model.requirePull(owner, repo, number);
+    return pullObject(this.model, r, pull);
+  }
 
   reviews(owner: string, repo: string, number: number): any[] {
     return structuredClone(this.model.repo(owner, repo)?.pulls.get(number)?.reviews ?? []);

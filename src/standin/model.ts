@@ -4,7 +4,7 @@
  * installations and the tokens they were given. REST routes and GraphQL views both read and
  * change this one model.
  */
-import { diffFile, findLine, gitBlobSha, type FileDiff } from "./diff.js";
+import { diffFile, findLine, gitBlobSha, unchangedLines, type FileDiff } from "./diff.js";
 import type { Access, Manifest, Permissions } from "./permissions.js";
 
 export type Json = Record<string, any>;
@@ -149,6 +149,8 @@ export class Model {
   readonly ids = { repo: 1296269, pull: 1000000, review: 80000000, comment: 500000000, checkRun: 4000000, app: 1 };
   /** Answers for `object(expression:)` that replace the model's, for tests of GitHub's edge cases. */
   blobOverride?: (expression: string) => Json | null | undefined;
+  /** The app's id: what its check runs name as their `app`, and what `GET /app` says. */
+  appId = 1;
 
   constructor(
     readonly botLogin: string,
@@ -281,23 +283,45 @@ export class Model {
     pull.spec.headSha = newHeadSha;
     pull.updatedAt = timestamp();
     if (!pull.spec.fork) r.branches.set(pull.spec.headRef!, newHeadSha);
-    // GitHub keeps a comment on its line while the line's text is unchanged, else it is outdated.
-    const textAt = (commitSha: string, path: string) => r.commits.get(commitSha)?.files.get(path);
+    // GitHub carries each comment through the push: a line the push left unchanged keeps its
+    // comment, moved to where that line is now (lines added or removed above shift it), as long as
+    // the new diff still shows it; a comment whose line changed, or whose file left the diff, is
+    // outdated (`line` null, `original_line` kept).
+    const maps = new Map<string, Map<number, number> | undefined>();
+    const carried = (c: Json): Map<number, number> | undefined => {
+      const key = `${c.commit_id}:${c.path}`;
+      if (!maps.has(key)) {
+        const before = r.commits.get(c.commit_id)?.files.get(c.path);
+        const after = r.commits.get(newHeadSha)?.files.get(c.path);
+        maps.set(key, before === undefined || after === undefined ? undefined : unchangedLines(before, after));
+      }
+      return maps.get(key);
+    };
     for (const c of pull.comments) {
       if (c.line == null) continue;
-      const before = textAt(c.commit_id, c.path)?.split("\n")[c.line - 1];
-      const after = textAt(newHeadSha, c.path)?.split("\n")[c.line - 1];
       const diff = diffs.get(c.path);
-      const still = diff && before !== undefined && before === after ? findLine(diff, c.side, c.line) : undefined;
-      if (still) {
-        c.commit_id = newHeadSha;
-        c.position = still.position;
-      } else {
-        c.line = null;
-        c.start_line = null;
-        c.position = null;
-      }
+      const moved = diff ? this.carry(c, diff, c.side === "LEFT" ? undefined : carried(c)) : undefined;
+      if (moved) Object.assign(c, moved, { commit_id: newHeadSha });
+      else Object.assign(c, { line: null, start_line: null, position: null });
     }
+  }
+
+  /**
+   * A comment's anchor on the new diff: its line (and its range's first line) where the push moved
+   * them (`lines`; the base side does not move), both still shown in one hunk; else undefined.
+   */
+  private carry(c: Json, diff: FileDiff, lines: Map<number, number> | undefined): Json | undefined {
+    const side = c.side === "LEFT" ? "LEFT" : "RIGHT";
+    const moveTo = (line: number, onSide: string) => (onSide === "LEFT" ? line : lines?.get(line));
+    const line = moveTo(c.line, side);
+    const at = line === undefined ? undefined : findLine(diff, side, line);
+    if (!at) return undefined;
+    if (c.start_line == null) return { line, position: at.position };
+    const startSide = c.start_side === "LEFT" ? "LEFT" : "RIGHT";
+    const startLine = moveTo(c.start_line, startSide);
+    const start = startLine === undefined ? undefined : findLine(diff, startSide, startLine);
+    if (!start || start.hunk !== at.hunk) return undefined;
+    return { line, start_line: startLine, position: at.position };
   }
 
   /** A pull request's thread by its node id. */

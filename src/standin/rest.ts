@@ -143,7 +143,7 @@ export class RestApi {
       access_tokens_url: `https://api.github.com/app/installations/${inst.id}/access_tokens`,
       repositories_url: "https://api.github.com/installation/repositories",
       html_url: `${WEB}/settings/installations/${inst.id}`,
-      app_id: 1,
+      app_id: this.model.appId,
       app_slug: this.model.appSlug,
       target_id: user(inst.account).id,
       target_type: "User",
@@ -619,6 +619,8 @@ export class RestApi {
     const runs = repo.checkRuns
       .filter((r) => r.head_sha === sha && (ctx.query.check_name === undefined || r.name === ctx.query.check_name))
       .filter((r) => ctx.query.status === undefined || r.status === ctx.query.status)
+      // `app_id`: only the runs that app made
+      .filter((r) => ctx.query.app_id === undefined || String(r.app?.id) === ctx.query.app_id)
       .reverse()
       // `filter=latest` (the default) keeps the most recent run of each name
       .filter((r, i, all) => ctx.query.filter === "all" || all.findIndex((o) => o.name === r.name) === i)

@@ -34,23 +34,27 @@ export function bot(model: Model): Json {
   return user(model.botLogin, "Bot");
 }
 
-/** The app as `GET /app` describes it: its permissions and events are the manifest's. */
-export function app(model: Model): Json {
-  const slug = model.appSlug;
+/**
+ * The app as `GET /app` describes it, and as a check run names the app that made it (`app`): its
+ * permissions and events are the manifest's. `other` describes another app (a test's impostor).
+ */
+export function app(model: Model, other?: { id: number; slug: string }): Json {
+  const id = other?.id ?? model.appId;
+  const slug = other?.slug ?? model.appSlug;
   return {
-    id: 1,
+    id,
     slug,
-    client_id: "Iv1.0000000000000000",
-    node_id: nodeId("A", 1),
-    owner: user("hunkguard-dev", "Organization"),
-    name: model.manifest.name ?? "HunkGuard",
-    description: "Security review of the Python a pull request changes",
-    external_url: "https://github.com/hunkguard/hunkguard",
+    client_id: `Iv1.${String(id).padStart(16, "0")}`,
+    node_id: nodeId("A", id),
+    owner: user(other ? `${slug}-dev` : "hunkguard-dev", "Organization"),
+    name: other ? slug : (model.manifest.name ?? "HunkGuard"),
+    description: other ? null : "Security review of the Python a pull request changes",
+    external_url: other ? `https://example.com/${slug}` : "https://github.com/hunkguard/hunkguard",
     html_url: `${WEB}/apps/${slug}`,
     created_at: "2024-01-01T00:00:00Z",
     updated_at: "2024-01-01T00:00:00Z",
-    permissions: { ...model.manifest.default_permissions },
-    events: [...model.manifest.default_events],
+    permissions: other ? { checks: "write", metadata: "read" } : { ...model.manifest.default_permissions },
+    events: other ? [] : [...model.manifest.default_events],
   };
 }
 

@@ -39,6 +39,8 @@ export interface PullFile {
   previousPath?: string;
   /** answer without `patch`, as GitHub does for large files */
   omitPatch?: boolean;
+  /** listed with `sha: null` (GitHub's schema allows it) */
+  nullSha?: boolean;
 }
 
 /** The `patch` GitHub returns for a file: hunks only, no file headers, no trailing newline. */
@@ -76,6 +78,8 @@ export interface Recorded {
   landed: boolean;
   /** order among all requests any mock in this file received */
   seq: number;
+  /** what GitHub answered (its body) */
+  answer?: unknown;
 }
 
 let sequence = 0;
@@ -89,13 +93,32 @@ export interface ThreadNode {
   id?: string;
   isResolved?: boolean;
   path: string;
+  /** where GitHub shows the thread on the current diff (a line the diff holds); absent or null: outdated */
+  line?: number | null;
+  /** the line the comment was made on (default: `line`) */
+  originalLine?: number;
   comments: ThreadComment[];
+}
+
+/** A review as a test describes it: its body and author (default: this app's bot). */
+export interface ReviewNode {
+  body: string;
+  author?: { __typename: "Bot" | "User"; login: string };
 }
 
 /** A request body as nock hands it over: parsed JSON, a string, or "" for none. */
 const parse = (body: unknown) => (body === "" ? undefined : typeof body === "string" ? JSON.parse(body) : body);
 const isBlobs = (body: any) => typeof body?.query === "string" && body.query.includes("... on Blob");
+/** the first blobs request of an analysis: the sizes, with the repo config */
+const withConfig = (body: any) => /\bcfg: object\(expression:/.test(String(body?.query));
 const CONFIG_EXPRESSION = /:\.github\/hunkguard\.yml$/;
+
+/**
+ * Every `contents()` call's answers, across mocks: the first blobs request of an analysis (the one
+ * with the config) opens its call's answers and closes the earlier calls', so a later analysis's
+ * texts are never answered from an earlier call's.
+ */
+const contentSessions: { started: boolean; open: boolean }[] = [];
 
 /** Threads as GraphQL returns them for the review comments a createReview body carried. */
 export function threadsFromReview(review: { comments?: { path: string; body: string }[] }, idPrefix = "PRRT_posted"): ThreadNode[] {
@@ -126,6 +149,8 @@ interface Forward {
   before?: () => void;
   after?: (reply: { status: number; body: any }) => void;
   fail?: Failure;
+  /** the request may not come (`done()` does not ask for it) */
+  optional?: boolean;
 }
 
 export class GitHubMock {
@@ -168,9 +193,9 @@ export class GitHubMock {
     return `/repos/${this.owner}/${this.repo}`;
   }
 
-  private record(method: string, path: string, body: unknown, status = 200, landed = status < 300): any {
+  private record(method: string, path: string, body: unknown, status = 200, landed = status < 300, answer?: unknown): any {
     const parsed = parse(body);
-    this.requests.push({ method, path, body: parsed, status, landed, seq: ++sequence });
+    this.requests.push({ method, path, body: parsed, status, landed, seq: ++sequence, ...(answer !== undefined ? { answer } : {}) });
     return parsed;
   }
 
@@ -178,13 +203,15 @@ export class GitHubMock {
    * Expect one request (`times` times) and answer it from the stand-in — or with `fail`'s error.
    * Any request an analysis makes can be registered this way; the helpers below name the usual ones.
    */
-  forward(method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: string, opts: Forward = {}): this {
+  forward(method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: string | ((path: string) => boolean), opts: Forward = {}): this {
     const mock = this;
-    let interceptor = this.scope.intercept(path, method, opts.match as never);
+    let interceptor = this.scope.intercept(path as string, method, opts.match as never);
     if (opts.query) interceptor = interceptor.query(opts.query);
     if (opts.accept) interceptor = interceptor.matchHeader("accept", opts.accept);
-    interceptor.times(opts.times ?? 1).reply(async function (this: { req: { headers: Record<string, string> } }, uri: string, body: unknown) {
-      const name = opts.name ?? path;
+    interceptor = interceptor.times(opts.times ?? 1);
+    if (opts.optional) interceptor = interceptor.optionally();
+    interceptor.reply(async function (this: { req: { headers: Record<string, string> } }, uri: string, body: unknown) {
+      const name = opts.name ?? (typeof path === "string" ? path : uri.split("?")[0]);
       const fail = opts.fail;
       if (fail && !fail.landed) {
         mock.record(method, name, body, fail.status, false);
@@ -201,7 +228,7 @@ export class GitHubMock {
         mock.record(method, name, body, fail.status, reply.status < 300);
         return [fail.status, fail.body as never, fail.headers ?? {}];
       }
-      mock.record(method, name, body, reply.status);
+      mock.record(method, name, body, reply.status, reply.status < 300, reply.body);
       return [reply.status, reply.body as never, reply.headers];
     });
     return this;
@@ -293,8 +320,14 @@ export class GitHubMock {
     return this;
   }
 
-  /** `POST /check-runs` → a new run with this id (an error status: nothing created). */
+  /**
+   * `POST /check-runs` → a new run with this id (an error status: nothing created). Before it, for
+   * an event that is not a re-run, the app asks for this app's completed runs on the head (a head
+   * with a verdict is not analysed again): answered from what GitHub holds (optional: a re-run, or
+   * a head this process already judged, does not ask).
+   */
   checkCreate(id = this.nextCheckId++, status = 201): this {
+    this.completedRuns(undefined, { optional: true });
     return this.forward("POST", `${this.repoPath}/check-runs`, {
       before: () => void (this.standin.ids.checkRun = id),
       ...(status >= 300 ? { fail: { status, body: { message: "Server Error" } } } : {}),
@@ -335,38 +368,87 @@ export class GitHubMock {
     });
   }
 
-  /** `GET /pulls/:n/files` (one page): the pull request's files at `headSha`. */
-  files(files: PullFile[], headSha = HEAD_SHA): this {
-    return this.forward("GET", `${this.repoPath}/pulls/${this.pull}/files`, {
-      query: { per_page: "100" },
-      before: () => this.standin.pushHead(this.owner, this.repo, this.pull, headSha, files),
+  /**
+   * `GET /commits/:sha/check-runs?status=completed&app_id=…`: this app's completed `HunkGuard` runs
+   * on the head (any head when `headSha` is not given), as GitHub holds them — `runs` first adds
+   * these (another app's with `app`).
+   */
+  completedRuns(
+    headSha?: string,
+    opts: { optional?: boolean; runs?: { id: number; conclusion: string; title: string; app?: { id: number; slug: string } }[] } = {},
+  ): this {
+    const prefix = `${this.repoPath}/commits/`;
+    const path = headSha ? `${prefix}${headSha}/check-runs` : (p: string) => p.startsWith(prefix) && /^[^/]+\/check-runs$/.test(p.slice(prefix.length));
+    return this.forward("GET", path, {
+      query: { check_name: "HunkGuard", status: "completed", app_id: String(this.standin.appId), filter: "all", per_page: "100" },
+      optional: opts.optional,
+      before: () => {
+        if (!opts.runs) return;
+        const head = headSha ?? HEAD_SHA;
+        this.standin.upsertCheckRuns(this.owner, this.repo, opts.runs.map((r) => ({ ...r, head_sha: head, external_id: "", status: "completed" })));
+      },
     });
   }
 
   /**
-   * The contents batch: `object(expression: "REV:path") { ... on Blob { ... } }` under aliases
-   * f0..fN, answered from `texts` ("REV:path" → text; absent → null as GitHub does for a missing path).
+   * `GET /pulls/:n/files`: the pull request's files at `headSha`, 100 a page — the later pages at
+   * the `/repositories/:id/…` URLs GitHub's Link header names (GitHub lists at most 3,000 files).
+   */
+  files(files: PullFile[], headSha = HEAD_SHA): this {
+    this.forward("GET", `${this.repoPath}/pulls/${this.pull}/files`, {
+      query: { per_page: "100" },
+      before: () => this.standin.pushHead(this.owner, this.repo, this.pull, headSha, files),
+    });
+    const pages = Math.ceil(Math.min(files.length, 3000) / 100);
+    const repoId = this.standin.pullRequest(this.owner, this.repo, this.pull).base.repo.id;
+    for (let page = 2; page <= pages; page++) this.forward("GET", `/repositories/${repoId}/pulls/${this.pull}/files`, { query: { per_page: "100", page: String(page) } });
+    return this;
+  }
+
+  /**
+   * The contents: first every blob's size (`s0: object(expression: "REV:path") { ... on Blob {
+   * byteSize isBinary } }`, …), then the texts of those within the limits under aliases f0..fN, in
+   * as many batches as the analysis needs, answered from `texts` ("REV:path" → text; absent → null
+   * as GitHub does for a missing path).
    * `answer` may override single objects (binary, truncated). The first batch also asks for the config
    * (`cfg: object(expression: "HEAD:.github/hunkguard.yml")`) and the owner's (`org: repository(…)`),
    * answered from `config()`: an owner without a `.github` repository gives `org: null` with a
    * NOT_FOUND error next to the data, as GitHub answers.
    */
   contents(texts: Record<string, string>, answer: (expr: string) => Json | null | undefined = () => undefined): this {
-    return this.forward("POST", "/graphql", {
-      match: isBlobs,
+    const session = { started: false, open: true };
+    contentSessions.push(session);
+    const answering = () => {
+      this.standin.blobOverride = (expr) => {
+        if (CONFIG_EXPRESSION.test(expr)) return undefined;
+        const custom = answer(expr);
+        if (custom !== undefined) return custom;
+        if (!(expr in texts)) return null;
+        const text = texts[expr];
+        return { text, isBinary: false, byteSize: Buffer.byteLength(text), isTruncated: false };
+      };
+    };
+    const done = () => void (this.standin.blobOverride = undefined);
+    // the sizes, with the config: the first request of an analysis
+    this.forward("POST", "/graphql", {
+      match: (body) => isBlobs(body) && withConfig(body) && !session.started,
       name: "/graphql#blobs",
       before: () => {
+        for (const other of contentSessions) other.open = other === session;
+        session.started = true;
         this.applyConfig();
-        this.standin.blobOverride = (expr) => {
-          if (CONFIG_EXPRESSION.test(expr)) return undefined;
-          const custom = answer(expr);
-          if (custom !== undefined) return custom;
-          if (!(expr in texts)) return null;
-          const text = texts[expr];
-          return { text, isBinary: false, byteSize: Buffer.byteLength(text), isTruncated: false };
-        };
+        answering();
       },
-      after: () => void (this.standin.blobOverride = undefined),
+      after: done,
+    });
+    // then the texts in batches (and the sizes of files the config's globs add): as many as needed
+    return this.forward("POST", "/graphql", {
+      match: (body) => isBlobs(body) && !withConfig(body) && session.started && session.open,
+      name: "/graphql#blobs",
+      times: 20,
+      optional: true,
+      before: answering,
+      after: done,
     });
   }
 
@@ -379,10 +461,12 @@ export class GitHubMock {
 
   /**
    * The pull request's head and the review threads on it. `headSha` and `state` change what GitHub
-   * says of the pull request; `nodes` replace its threads and `reviewBodies` its reviews (the bot's);
-   * without them GitHub shows what it holds (e.g. the threads of a review posted earlier).
+   * says of the pull request; `nodes` replace its threads, `reviewBodies` its reviews (the bot's)
+   * and `reviews` its reviews by any author; without them GitHub shows what it holds (e.g. the
+   * threads of a review posted earlier, where the pushes since moved them). `times`: the pages the
+   * app reads (GitHub pages threads by 100 and reviews by what the query asks).
    */
-  threads(opts: { headSha?: string; state?: "OPEN" | "CLOSED" | "MERGED"; nodes?: ThreadNode[]; times?: number; reviewBodies?: string[] } = {}): this {
+  threads(opts: { headSha?: string; state?: "OPEN" | "CLOSED" | "MERGED"; nodes?: ThreadNode[]; times?: number; reviewBodies?: string[]; reviews?: ReviewNode[] } = {}): this {
     return this.forward("POST", "/graphql", {
       match: (body) => typeof body?.query === "string" && body.query.includes("reviewThreads") && body.variables?.number === this.pull,
       name: "/graphql#threads",
@@ -392,6 +476,15 @@ export class GitHubMock {
         this.standin.updatePull(this.owner, this.repo, this.pull, fields);
         if (opts.nodes) this.standin.setThreads(this.owner, this.repo, this.pull, opts.nodes as ThreadSeed[]);
         if (opts.reviewBodies) this.standin.setReviews(this.owner, this.repo, this.pull, opts.reviewBodies.map((body, i) => this.reviewShape(90000 + i, { body }, "COMMENTED")));
+        if (opts.reviews) {
+          const shapes = opts.reviews.map((r, i) => {
+            const shape = this.reviewShape(90000 + i, { body: r.body }, "COMMENTED");
+            // REST names an app's bot `<slug>[bot]`, GraphQL `<slug>`
+            if (r.author) shape.user = { login: r.author.__typename === "Bot" ? `${r.author.login.replace(/\[bot\]$/, "")}[bot]` : r.author.login, type: r.author.__typename };
+            return shape;
+          });
+          this.standin.setReviews(this.owner, this.repo, this.pull, shapes);
+        }
       },
     });
   }
