@@ -218,6 +218,65 @@ describe("reviews", () => {
     const again = await call("POST", `/repos/${O}/${R}/pulls/7/reviews`, { commit_id: "d".repeat(40), event: "COMMENT", body: "x", comments: [good] });
     expect(again.status).toBe(200);
   });
+
+  test("a push carries a comment to where its unchanged line now is; a range whose first line changed is outdated", async () => {
+    const NEW = "x = 1\ny = 2\nz = 3\n";
+    gh.pushHead(O, R, 7, HEAD, [{ path: "new.py", base: null, head: NEW }]);
+    const range = { path: "new.py", start_line: 1, start_side: "RIGHT", line: 2, side: "RIGHT", body: "range" };
+    const single = { path: "new.py", line: 3, side: "RIGHT", body: "single" };
+    const posted = await call("POST", `/repos/${O}/${R}/pulls/7/reviews`, { commit_id: HEAD, event: "COMMENT", body: "x", comments: [range, single] });
+    expect(posted.status).toBe(200);
+    // two lines added above, and the first line of the range changed
+    gh.pushHead(O, R, 7, "d".repeat(40), [{ path: "new.py", base: null, head: `import os\n\n${NEW.replace("x = 1", "x = 2")}` }]);
+    const [r, one] = gh.reviewComments(O, R, 7);
+    expect(r).toMatchObject({ line: null, start_line: null, original_line: 2, original_start_line: 1 });
+    expect(one).toMatchObject({ line: 5, original_line: 3, commit_id: "d".repeat(40), original_commit_id: HEAD });
+    // GraphQL shows the same: the thread's line on the current diff, null when outdated
+    const threads = await graphql(
+      `query { repository(owner: "${O}", name: "${R}") { pullRequest(number: 7) { reviewThreads(first: 10) { nodes { line originalLine isOutdated } } } } }`,
+    );
+    expect(threads.json.data.repository.pullRequest.reviewThreads.nodes).toStrictEqual([
+      { line: null, originalLine: 2, isOutdated: true },
+      { line: 5, originalLine: 3, isOutdated: false },
+    ]);
+  });
+
+  test("reviews page by `first`/`after`, oldest first, each with its author (GraphQL names an app's bot without [bot])", async () => {
+    gh.setReviews(O, R, 7, [
+      { id: 1, body: "ours", state: "COMMENTED" },
+      ...Array.from({ length: 4 }, (_, i) => ({ id: 2 + i, body: `person ${i}`, state: "COMMENTED", user: { login: `reviewer${i}`, type: "User" } })),
+      { id: 9, body: "another app's", state: "COMMENTED", user: { login: "helpful-bot[bot]", type: "Bot" } },
+    ]);
+    const page = (after: string | null) =>
+      graphql(`query($after: String) { repository(owner: "${O}", name: "${R}") { pullRequest(number: 7) { reviews(first: 4, after: $after) { pageInfo { hasNextPage endCursor } nodes { body author { __typename login } } } } } }`, { after });
+    const first = (await page(null)).json.data.repository.pullRequest.reviews;
+    const second = (await page(first.pageInfo.endCursor)).json.data.repository.pullRequest.reviews;
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    expect([...first.nodes, ...second.nodes].map((n: any) => `${n.author.__typename} ${n.author.login}: ${n.body}`)).toStrictEqual([
+      "Bot hunkguard: ours",
+      ...Array.from({ length: 4 }, (_, i) => `User reviewer${i}: person ${i}`),
+      "Bot helpful-bot: another app's",
+    ]);
+  });
+});
+
+describe("the app", () => {
+  test("GET /app answers the app's JWT only; a check run names its app; the list filters by status and app_id", async () => {
+    expect((await call("GET", "/app")).status).toBe(401);
+    const me = await call("GET", "/app", undefined, { authorization: `bearer ${appJwt()}` });
+    expect(me.json).toMatchObject({ id: 1, slug: "hunkguard" });
+    const created = await call("POST", `/repos/${O}/${R}/check-runs`, { name: "HunkGuard", head_sha: HEAD, conclusion: "failure", output: { title: "t", summary: "s" } });
+    expect(created.json.app).toMatchObject({ id: 1, slug: "hunkguard" });
+    gh.upsertCheckRuns(O, R, [
+      { id: 5, head_sha: HEAD, external_id: "", status: "completed", conclusion: "success", app: { id: 999, slug: "impostor" } },
+      { id: 6, head_sha: HEAD, external_id: "", status: "in_progress" },
+    ]);
+    const list = async (query: string) => (await call("GET", `/repos/${O}/${R}/commits/${HEAD}/check-runs?check_name=HunkGuard&filter=all&${query}`)).json.check_runs.map((r: any) => [r.id, r.app.slug, r.status]);
+    expect(await list("status=completed&app_id=1")).toStrictEqual([[created.json.id, "hunkguard", "completed"]]);
+    expect(await list("status=completed")).toStrictEqual([[5, "impostor", "completed"], [created.json.id, "hunkguard", "completed"]]);
+    expect(await list("app_id=1")).toStrictEqual([[6, "hunkguard", "in_progress"], [created.json.id, "hunkguard", "completed"]]);
+  });
 });
 
 describe("check runs", () => {
