@@ -185,10 +185,14 @@ async function poolSpeedUp(files: StandinFile[]): Promise<string> {
 /** The requests of one analysis, by kind. */
 function describe(sent: { method: string; path: string; body: unknown }[]): string {
   const kind = (r: { method: string; path: string; body: unknown }) => {
-    if (r.path === "/graphql") return /reviewThreads/.test(String((r.body as { query?: string })?.query)) ? "graphql threads" : "graphql contents+config";
+    if (r.path === "/graphql") {
+      const query = String((r.body as { query?: string })?.query);
+      return /reviewThreads/.test(query) ? "graphql threads" : /\bcfg: object/.test(query) ? "graphql sizes+config" : "graphql texts";
+    }
     if (r.path.endsWith("/access_tokens")) return "token";
     if (r.method === "POST" && r.path.endsWith("/check-runs")) return "checks.create";
     if (r.method === "PATCH" && /\/check-runs\/\d+$/.test(r.path)) return "checks.update";
+    if (r.method === "GET" && r.path.endsWith("/check-runs")) return "checks.listForRef (earlier runs)";
     if (r.path.endsWith("/files")) return "pulls.listFiles";
     if (r.method === "POST" && r.path.endsWith("/reviews")) return "pulls.createReview";
     return `${r.method} ${r.path}`;

@@ -87,6 +87,51 @@ describe.each([
   });
 });
 
+describe("what the budget's smaller cases cost", () => {
+  const files = pullOf(3, 1);
+
+  test("a closed pull request: 4 (token, this app's earlier runs, the check run, its completion)", async () => {
+    const gh = new GitHubMock().token().checkCreate(7000).checkUpdate(7000);
+    const payload = pullRequestPayload({ action: "synchronize" });
+    payload.pull_request.state = "closed";
+
+    await app.deliver("pull_request", payload);
+
+    gh.done();
+    expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toStrictEqual([...EXPECTED.slice(0, 3), EXPECTED[8]]);
+    expect(gh.completion).toMatchObject({ conclusion: "success", output: { title: "Pull request is closed" } });
+  });
+
+  test("a draft that `drafts: false` skips: 6 (the config comes with the sizes, so the files are listed first)", async () => {
+    const gh = new GitHubMock().token().checkCreate(7000).config("drafts: false\n").files(files);
+    gh.contents(Object.fromEntries(files.map((f) => [`${HEAD_SHA}:${f.path}`, f.head!]))).checkUpdate(7000);
+
+    await app.deliver("pull_request", pullRequestPayload({ draft: true }));
+
+    gh.done();
+    expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toStrictEqual([...EXPECTED.slice(0, 5), EXPECTED[8]]);
+    expect(gh.completion).toMatchObject({ conclusion: "skipped", output: { title: "Draft pull request" } });
+  });
+
+  test("the same event again: nothing in this process; in a fresh process 2 (token, this app's earlier runs)", async () => {
+    const gh = new GitHubMock().token().checkCreate(7000).config().files(files);
+    gh.contents(Object.fromEntries(files.map((f) => [`${HEAD_SHA}:${f.path}`, f.head!]))).threads().review().checkUpdate(7000);
+    await app.deliver("pull_request", pullRequestPayload());
+    gh.done();
+    const first = gh.requests.length;
+
+    await app.deliver("pull_request", pullRequestPayload({ action: "reopened" }));
+    expect(gh.requests).toHaveLength(first);
+
+    const fresh = await createApp();
+    gh.token().completedRuns(HEAD_SHA);
+    await fresh.deliver("pull_request", pullRequestPayload({ action: "reopened" }));
+    gh.done();
+    expect(gh.requests.slice(first).map((r) => `${r.method} ${r.path}`)).toStrictEqual(EXPECTED.slice(0, 2));
+    expect(gh.checkCreates).toHaveLength(1);
+  });
+});
+
 test("the same 100-file pull request against the GitHub stand-in over HTTP: 9 requests reach it", async () => {
   nock.enableNetConnect("127.0.0.1");
   const h = await startHarness({ standin: OPENAPI_CHECKS });
