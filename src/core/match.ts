@@ -256,13 +256,19 @@ function referenceMatches(model: FileModel, rule: Rule, patterns: ReferencePatte
     } else if (parent.type === "dotted_name" || parent.type === "aliased_import" || (parent.type === "keyword_argument" && parent.childForFieldName("name")?.id === node.id)) {
       continue;
     }
-    const holder = expr.parent;
+    let holder = expr.parent;
+    // a branch of `a if cond else b` (not the condition) is used as the whole expression is
+    let used: Node = expr;
+    while (holder && (holder.type === "parenthesized_expression" || (holder.type === "conditional_expression" && holder.namedChild(1)?.id !== used.id))) {
+      used = holder;
+      holder = holder.parent;
+    }
     if (!holder) continue;
     let context: "argument" | "assignment" | "default" | null = null;
     if (holder.type === "argument_list") context = "argument";
-    else if (holder.type === "keyword_argument" && holder.childForFieldName("value")?.id === expr.id) context = "argument";
-    else if (holder.type === "assignment" && holder.childForFieldName("right")?.id === expr.id && holder.childForFieldName("left")?.type !== "subscript") context = "assignment";
-    else if ((holder.type === "default_parameter" || holder.type === "typed_default_parameter") && holder.childForFieldName("value")?.id === expr.id) context = "default";
+    else if (holder.type === "keyword_argument" && holder.childForFieldName("value")?.id === used.id) context = "argument";
+    else if (holder.type === "assignment" && holder.childForFieldName("right")?.id === used.id && holder.childForFieldName("left")?.type !== "subscript") context = "assignment";
+    else if ((holder.type === "default_parameter" || holder.type === "typed_default_parameter") && holder.childForFieldName("value")?.id === used.id) context = "default";
     if (!context) continue;
     let scope = scopeAt(model, expr.startIndex);
     // parameter defaults are evaluated in the scope around the function

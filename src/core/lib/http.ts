@@ -13,7 +13,7 @@ export { importsModule };
 
 export const HTTP_VERBS = ["get", "post", "put", "patch", "delete", "head", "options"] as const;
 
-export type HttpLibrary = "requests" | "httpx" | "urllib";
+export type HttpLibrary = "requests" | "httpx" | "urllib" | "aiohttp" | "urllib3";
 /** `function`: requests.get; `session`: a method on a Session/Client; `client`: httpx.Client(...) itself */
 export type HttpCallKind = "function" | "session" | "client" | "urllib";
 
@@ -60,6 +60,25 @@ function buildCallees(): Map<string, HttpCallee> {
   ]) {
     out.set(u, { library: "urllib", kind: "urllib", urlPosition: 0, urlKeyword: "url" });
   }
+  // urllib's opener objects: `build_opener().open(url)`, the deprecated `URLopener().retrieve(url)`
+  for (const o of ["urllib.request.OpenerDirector()", "urllib.request.build_opener()", "urllib2.build_opener()", "urllib2.OpenerDirector()"]) {
+    out.set(`${o}.open`, { library: "urllib", kind: "urllib", urlPosition: 0, urlKeyword: "fullurl" });
+  }
+  for (const o of ["urllib.request.URLopener()", "urllib.request.FancyURLopener()", "urllib.URLopener()", "urllib.FancyURLopener()"]) {
+    for (const m of ["open", "retrieve"]) out.set(`${o}.${m}`, { library: "urllib", kind: "urllib", urlPosition: 0, urlKeyword: "url" });
+  }
+  // aiohttp: session methods (`request(method, url)`) and the module-level `aiohttp.request(method, url)`
+  for (const s of ["aiohttp.ClientSession()", "aiohttp.client.ClientSession()"]) {
+    for (const m of [...methods, "ws_connect"]) out.set(`${s}.${m}`, { library: "aiohttp", kind: "session", urlPosition: pos(m), urlKeyword: m === "request" ? "str_or_url" : "url" });
+  }
+  out.set("aiohttp.request", { library: "aiohttp", kind: "function", urlPosition: 1, urlKeyword: "url" });
+  // urllib3: `request(method, url)` on a pool manager, and urllib3 2's module-level `urllib3.request`
+  for (const p of ["urllib3.PoolManager()", "urllib3.ProxyManager()", "urllib3.poolmanager.PoolManager()", "urllib3.poolmanager.ProxyManager()"]) {
+    for (const m of ["request", "urlopen", "request_encode_url", "request_encode_body"]) out.set(`${p}.${m}`, { library: "urllib3", kind: "session", urlPosition: 1, urlKeyword: "url" });
+    out.set(`${p}.connection_from_url`, { library: "urllib3", kind: "session", urlPosition: 0, urlKeyword: "url" });
+  }
+  out.set("urllib3.request", { library: "urllib3", kind: "function", urlPosition: 1, urlKeyword: "url" });
+  out.set("urllib3.connection_from_url", { library: "urllib3", kind: "function", urlPosition: 0, urlKeyword: "url" });
   return out;
 }
 
@@ -114,7 +133,7 @@ export function httpCalls(model: FileModel): HttpCall[] {
   if (found) return found;
   found = [];
   // every callee lives in one of these modules: a file that never names them has no HTTP call
-  if (!/requests|httpx|urllib|six/.test(model.source)) {
+  if (!/requests|httpx|urllib|six|aiohttp/.test(model.source)) {
     httpCache.set(model, found);
     return found;
   }
@@ -163,6 +182,8 @@ export interface LeadingLiteral {
   complete: boolean;
   /** the literal is written inside `within` (else it is defined elsewhere, e.g. a module constant) */
   local: boolean;
+  /** the scope whose binding holds the literal (the scope passed in when the literal is written in place) */
+  scope: Scope;
 }
 
 /**
@@ -192,7 +213,7 @@ export function leadingLiteral(model: FileModel, expr: Node, scope: Scope, withi
         }
         text += model.source.slice(at, end);
         const local = n.startIndex >= within.startIndex && n.endIndex <= within.endIndex;
-        return { string: n, start, text, complete, local };
+        return { string: n, start, text, complete, local, scope: sc };
       }
       case "concatenated_string": {
         // "http://host" "/path": join the leading pieces up to the first interpolation
@@ -241,6 +262,8 @@ export function leadingLiteral(model: FileModel, expr: Node, scope: Scope, withi
 }
 
 export interface PlainHttpUrl {
+  /** `http`, or `ftp` (also clear text, for the urllib openers that speak it) */
+  scheme: "http" | "ftp";
   host: string;
   /** the explicit port, when the literal names one */
   port?: string;
@@ -255,10 +278,11 @@ const HOST_CHARS = /^[a-z0-9._-]+$/i;
  * not an http URL or the host is interpolated (`f"http://{host}/"`) and so unknown.
  */
 export function plainHttpUrl(lit: LeadingLiteral): PlainHttpUrl | null {
-  const m = /^http:\/\/([^/?#]*)([/?#])?/i.exec(lit.text);
+  const m = /^(http|ftp):\/\/([^/?#]*)([/?#])?/i.exec(lit.text);
   if (!m) return null;
-  const authority = m[1];
-  const terminated = m[2] !== undefined || lit.complete;
+  const scheme = m[1].toLowerCase() as PlainHttpUrl["scheme"];
+  const authority = m[2];
+  const terminated = m[3] !== undefined || lit.complete;
   const at = authority.lastIndexOf("@");
   const userinfo = at >= 0;
   const hostPort = at >= 0 ? authority.slice(at + 1) : authority;
@@ -278,7 +302,7 @@ export function plainHttpUrl(lit: LeadingLiteral): PlainHttpUrl | null {
   if (!terminated && !rest) return null;
   if (host.includes(HOLE) || (!host.startsWith("[") && !HOST_CHARS.test(host))) return null;
   const port = rest ? /^:(\d+)$/.exec(rest)?.[1] ?? "set at run time" : undefined;
-  return { host: host.toLowerCase(), port, userinfo };
+  return { scheme, host: host.toLowerCase(), port, userinfo };
 }
 
 const LOCAL_SUFFIXES = [
@@ -402,6 +426,8 @@ export interface PlainHttpCall {
   literal: LeadingLiteral;
   /** what credential travels with it, or null */
   credential: string | null;
+  /** the literal sits in an earlier statement of the call's own scope (`url = "http://…"` then `get(url)`) */
+  origin?: Node;
 }
 
 const plainCache = new WeakMap<FileModel, PlainHttpCall[]>();
@@ -418,7 +444,10 @@ export function plainHttpCalls(model: FileModel): PlainHttpCall[] {
     if (!literal) continue;
     const url = plainHttpUrl(literal);
     if (!url || isLocalHost(url.host)) continue;
-    found.push({ http: h, url, literal, credential: credentialSent(model, h, url) });
+    // ftp:// is spoken by urllib's openers only
+    if (url.scheme === "ftp" && h.library !== "urllib") continue;
+    const origin = !literal.local && literal.scope === h.call.scope && literal.string.startIndex < h.call.start ? literal.string : undefined;
+    found.push({ http: h, url, literal, credential: credentialSent(model, h, url), ...(origin ? { origin } : {}) });
   }
   plainCache.set(model, found);
   return found;
@@ -429,13 +458,17 @@ export interface PlainHttpData {
   literal: LeadingLiteral;
   port?: string;
   userinfo?: boolean;
+  /** the literal is in an earlier statement of the same scope: the fix edits it there */
+  inScope?: boolean;
+  scheme?: PlainHttpUrl["scheme"];
 }
 
 /** "http://host/…" → "https://host/…" in the literal, when it is written in the call itself. */
 export function httpToHttpsFix({ model, data }: FixContext<unknown, PlainHttpData>): FixProposal | FixDecline {
   const literal = data?.literal;
   if (!literal) return { decline: "the URL is not a literal" };
-  if (!literal.local) {
+  if (data?.scheme === "ftp") return { decline: "FTP sends everything in clear text and has no drop-in TLS URL: fetch the file over `https://` (or SFTP)", byDesign: true };
+  if (!literal.local && !data?.inScope) {
     const line = literal.string.startPosition.row + 1;
     return { decline: `the URL is defined on line ${line}: change \`http://\` to \`https://\` there` };
   }
@@ -445,4 +478,37 @@ export function httpToHttpsFix({ model, data }: FixContext<unknown, PlainHttpDat
   const scheme = model.source.slice(literal.start, literal.start + 4);
   if (scheme.toLowerCase() !== "http") return { decline: "the URL does not start with http://" };
   return { edits: [{ start: literal.start, end: literal.start + 4, text: scheme === "HTTP" ? "HTTPS" : "https" }] };
+}
+
+/** Connection classes that speak plain HTTP to the host they are given (not a URL). */
+const PLAIN_CONNECTIONS = new Set([
+  "http.client.HTTPConnection", "httplib.HTTPConnection", "six.moves.http_client.HTTPConnection",
+  "urllib3.HTTPConnectionPool", "urllib3.connectionpool.HTTPConnectionPool",
+]);
+const PLAIN_CONNECTION_LASTS = new Set(["HTTPConnection", "HTTPConnectionPool"]);
+
+export interface PlainConnection {
+  call: CallSite;
+  callee: string;
+  host: string;
+}
+
+/** `http.client.HTTPConnection("api.example.com")`: a plain-HTTP connection to a named, non-local host. */
+export function plainHttpConnections(model: FileModel): PlainConnection[] {
+  const out: PlainConnection[] = [];
+  if (!model.source.includes("HTTPConnection")) return out;
+  for (const call of model.calls) {
+    if (!model.inFocus(call.start) || !PLAIN_CONNECTION_LASTS.has(importedLastName(model, call))) continue;
+    const callee = calleeNames(model, call).find((q) => PLAIN_CONNECTIONS.has(q));
+    if (!callee) continue;
+    const arg = argument(model, call, 0, "host");
+    if (!arg) continue;
+    const v = model.classify(arg, call.scope);
+    if (v.kind !== "constant") continue;
+    // `host:port` is accepted by http.client; a scheme is not a host
+    const m = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::\d+)?$/i.exec(v.value!);
+    if (!m || isLocalHost(m[1])) continue;
+    out.push({ call, callee, host: m[1].toLowerCase() });
+  }
+  return out;
 }
