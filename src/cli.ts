@@ -711,7 +711,7 @@ export function findingText(f: Finding, lines: string[] | undefined, p: Paint): 
   const mask = f.category === "secrets";
   const out = [`${p.bold(`${f.path}:${f.line}:${f.column}`)}  ${severityLabel(p, f.severity)}  ${f.rule}  ${f.title}`, `  ${f.message}`];
   if (f.source) out.push(`  ${p.dim(`untrusted value from ${f.source}`)}`);
-  if (lines) out.push(...codeBlock(lines, f.statementLine, Math.max(f.statementEndLine, f.endLine), mask, p));
+  if (lines) out.push(...codeBlock(lines, Math.min(f.statementLine, f.line), Math.max(f.statementEndLine, f.endLine), mask, p));
   const fix = f.fix;
   if (fix && fix.safety !== "explain" && fix.replacement !== undefined && lines) {
     out.push(`  Suggested change (${fix.safety === "safe" ? "safe" : "review before applying"}):`);
