@@ -111,7 +111,10 @@ type TaintSpec = NonNullable<Rule["match"]["taint"]>;
 /** Sink calls (by resolved name) whose argument carries untrusted data: certain, with the source named. */
 function taintSinkMatches(model: FileModel, rule: Rule, taint: TaintSpec, rules: RuleSet): RawMatch[] {
   const out: RawMatch[] = [];
-  const profile = taint.threats || taint.sanitizers ? { threats: taint.threats ?? DEFAULT_PROFILE.threats, sanitizers: (taint.sanitizers ?? []).flatMap((s) => s.calls) } : DEFAULT_PROFILE;
+  const profile =
+    taint.threats || taint.sanitizers || taint.allow_lists
+      ? { threats: taint.threats ?? DEFAULT_PROFILE.threats, sanitizers: (taint.sanitizers ?? []).flatMap((s) => s.calls), allowLists: taint.allow_lists === true }
+      : DEFAULT_PROFILE;
   for (const sink of taint.sinks) {
     const calls = new Set(sink.calls);
     const lasts = new Set([...calls].map((c) => c.replace(/\(\)/g, "").split(".").pop()!));

@@ -674,10 +674,16 @@ export class FileModel {
       case "identifier": {
         if (depth < 4) {
           const found = this.lookup(this.text(n), scope, n.startIndex);
+          const all = found?.scope.bindings.get(this.text(n));
           // a name bound exactly once, to a constant string, is that constant
-          if (found && found.scope.bindings.get(this.text(n))!.length === 1 && found.binding.value) {
+          if (found && all!.length === 1 && found.binding.value) {
             const v = this.classify(found.binding.value, found.scope, depth + 1);
             if (v.kind === "constant") return v;
+          }
+          // a name every binding of which (in a function) assigns a constant string holds a constant: the one that reaches here
+          if (found && all!.length > 1 && all!.length <= 8 && found.scope.kind === "function" && all!.every((b) => b.kind === "local" && !b.augmented && b.value?.type === "string")) {
+            const v = this.classify(found.binding.value!, found.scope, depth + 1);
+            if (v.kind === "constant" && all!.every((b) => this.classify(b.value!, found.scope, depth + 1).kind === "constant")) return v;
           }
         }
         return { kind: "name" };
