@@ -66,6 +66,8 @@ export const SKIPPED_DIRS = new Set([
   ".git", ".hg", ".svn", ".bzr", "node_modules", "__pycache__", "__pypackages__", ".venv", "venv",
   ".tox", ".nox", ".eggs", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".pytype", ".ipynb_checkpoints",
   "site-packages", "dist-packages",
+  // vendored code (see VENDORED_PATH in core/config.ts): name the folder to scan it anyway
+  "vendor", "vendored", "_vendor", "third_party", "thirdparty", "3rdparty",
 ]);
 export const PYTHON_EXTENSIONS = [".py", ".pyi"];
 

@@ -8,6 +8,7 @@ import type { FileModel, CallSite, Scope } from "../scope.js";
 import type { FixContext, FixDecline, FixProposal } from "../types.js";
 import { argument } from "../args.js";
 import { importsModule } from "./imports.js";
+import { classConstant } from "./literals.js";
 
 export { importsModule };
 
@@ -249,6 +250,14 @@ export function leadingLiteral(model: FileModel, expr: Node, scope: Scope, withi
       }
       case "identifier": {
         const b = singleBinding(model, n, sc);
+        if (!b) return null;
+        n = b.value;
+        sc = b.scope;
+        break;
+      }
+      case "attribute": {
+        // `self.BASE_URL`: a class constant
+        const b = classConstant(model, n, sc);
         if (!b) return null;
         n = b.value;
         sc = b.scope;

@@ -8,6 +8,7 @@ import { walk } from "../python.js";
 import type { CallSite, FileModel, Scope } from "../scope.js";
 import type { FixContext, FixDecline, FixProposal, Hit } from "../types.js";
 import { argument, keywordArgument } from "../args.js";
+import { classConstant } from "./literals.js";
 
 const STATEMENT_START = new Set([
   "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "REPLACE", "CREATE", "DROP", "ALTER", "PRAGMA", "TRUNCATE",
@@ -94,37 +95,6 @@ function quotingCallee(model: FileModel, fn: Node, scope: Scope): boolean {
   const list = found?.scope.bindings.get(model.text(fn));
   const value = found && list?.length === 1 ? found.binding.value : undefined;
   return value?.type === "attribute" && QUOTING.test(model.text(value.childForFieldName("attribute")!));
-}
-
-/**
- * `self.TABLE` / `cls.TABLE` that only ever holds constants: the enclosing class binds TABLE to a
- * constant (or not at all) and every `self.TABLE = …` in the class assigns one.
- */
-function classConstant(model: FileModel, n: Node, scope: Scope): boolean {
-  const obj = n.childForFieldName("object");
-  const attr = n.childForFieldName("attribute");
-  if (!obj || !attr || obj.type !== "identifier" || !["self", "cls"].includes(model.text(obj))) return false;
-  const name = model.text(attr);
-  let cls: Scope | null = scope;
-  while (cls && cls.kind !== "class") cls = cls.parent;
-  if (!cls) return false;
-  const constant = (value: Node, sc: Scope) => ["constant", "literal"].includes(model.classify(value, sc).kind);
-  const list = cls.bindings.get(name) ?? [];
-  if (list.length > 1 || (list.length === 1 && (!list[0].value || !constant(list[0].value, cls)))) return false;
-  let assigned = list.length;
-  for (const { node, scope: sc } of model.assignments) {
-    if (node.startIndex < cls.start || node.endIndex > cls.end) continue;
-    const left = node.childForFieldName("left");
-    if (left?.type !== "attribute" || model.text(left.childForFieldName("attribute")!) !== name) continue;
-    const o = left.childForFieldName("object");
-    if (!o || !["self", "cls"].includes(model.text(o))) continue;
-    const right = node.childForFieldName("right");
-    if (!right || !constant(right, sc)) return false;
-    assigned++;
-  }
-  // augmented assignments (`self.TABLE += …`) are not in model.assignments
-  if (new RegExp(`\\b(?:self|cls)\\.${name}\\s*[-+*/%|&]=`).test(model.source.slice(cls.start, cls.end))) return false;
-  return assigned > 0;
 }
 
 /** Values that cannot carry SQL: constants, numbers, quoted identifiers, and the `",".join("?" * n)` placeholder idiom. */
