@@ -164,7 +164,8 @@ function placeholderJoin(model: FileModel, call: Node): boolean {
   for (const d of walk(args)) {
     if (d.type !== "string") continue;
     const text = d.namedChildren.filter((c) => c.type === "string_content").map((c) => model.text(c)).join("");
-    if (!/^[\s,?%s()]*$/.test(text) || d.namedChildren.some((c) => c.type === "interpolation")) return false;
+    // "?", "%s", ", " — or one placeholder wrapped in a function: "QUOTE(?)"
+    if ((!/^[\s,?%s()]*$/.test(text) && !/^\s*,?\s*[A-Za-z_]+\(\s*(?:\?|%s)\s*\)\s*,?\s*$/.test(text)) || d.namedChildren.some((c) => c.type === "interpolation")) return false;
     strings++;
   }
   return strings > 0;
