@@ -11,6 +11,7 @@ const credentialsOverHttp = ({ model }: MatchContext<unknown>): Hit<PlainHttpDat
       call: p.http.call,
       callee: p.http.callee,
       ...(p.origin ? { origin: p.origin } : {}),
+      ...(p.http.unresolved ? { confidence: "medium" as const } : {}),
       message: `\`${p.http.callee}\` sends ${p.credential} to \`${p.url.host}\` over plain ${p.url.scheme === "ftp" ? "FTP" : "HTTP"}: anyone on the path can read and replay it.`,
       data: { literal: p.literal, port: p.url.port, userinfo: p.url.userinfo, inScope: p.origin !== undefined, scheme: p.url.scheme },
     }));

@@ -13,6 +13,7 @@ const requestsHttp = ({ model }: MatchContext<unknown>): Hit<Data>[] => [
       call: p.http.call,
       callee: p.http.callee,
       ...(p.origin ? { origin: p.origin } : {}),
+      ...(p.http.unresolved ? { confidence: "medium" as const } : {}),
       message:
         p.url.scheme === "ftp"
           ? `\`${p.http.callee}\` fetches this file from \`${p.url.host}\` over plain FTP: anyone on the path can read and change it.`

@@ -30,6 +30,8 @@ export interface HttpCallee {
 export interface HttpCall extends HttpCallee {
   call: CallSite;
   callee: string;
+  /** a request method on an object that could not be resolved (see unresolvedHttpCalls) */
+  unresolved?: boolean;
 }
 
 function buildCallees(): Map<string, HttpCallee> {
@@ -339,6 +341,21 @@ export function isLocalHost(host: string): boolean {
   return false;
 }
 
+/**
+ * Hosts where credentials in clear text never cross a shared network: loopback, link-local, bare
+ * service names of a container network (`http://auth-service/`), `*.svc`, and names that never
+ * resolve (`.localhost`, `.test`, `.example`, `.invalid`). A LAN (private ranges, `.lan`, `.local`,
+ * `.corp`, `.internal`) is a shared network.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, "");
+  if (!h || h === "localhost" || h === "[::1]" || h === "0.0.0.0") return true;
+  if (!h.startsWith("[") && !h.includes(".")) return true;
+  if ([".localhost", ".svc", ".test", ".example", ".invalid"].some((s) => h.endsWith(s))) return true;
+  const ip = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(h);
+  return !!ip && (Number(ip[1]) === 127 || (Number(ip[1]) === 169 && Number(ip[2]) === 254));
+}
+
 /** A string value's text when the node is a constant string key (`"Authorization"`). */
 function constantKey(model: FileModel, n: Node | null, scope: Scope): string | null {
   if (!n) return null;
@@ -439,24 +456,57 @@ export interface PlainHttpCall {
   origin?: Node;
 }
 
+const CLIENT_MODULES: [string, HttpLibrary][] = [["requests", "requests"], ["httpx", "httpx"], ["aiohttp", "aiohttp"], ["urllib3", "urllib3"]];
+const HTTP_METHODS = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/i;
+
+/**
+ * `self.session.get(url)`, `pool.request("GET", url)`: request methods on an object that cannot be
+ * resolved, in a file that imports an HTTP client. Reported with medium confidence.
+ */
+function unresolvedHttpCalls(model: FileModel, known: HttpCall[]): HttpCall[] {
+  const library = CLIENT_MODULES.find(([m]) => importsModule(model, m))?.[1];
+  if (!library) return [];
+  const seen = new Set(known.map((h) => h.call));
+  const out: HttpCall[] = [];
+  for (const call of model.calls) {
+    if (call.fnType !== "attribute" || seen.has(call) || !model.inFocus(call.start)) continue;
+    const verb = (HTTP_VERBS as readonly string[]).includes(call.lastName);
+    if (!verb && call.lastName !== "request" && call.lastName !== "urlopen") continue;
+    if (calleeNames(model, call).length) continue; // resolved to something that is not an HTTP client
+    let urlPosition = 0;
+    if (!verb) {
+      const method = argument(model, call, 0, "method");
+      const v = method ? model.classify(method, call.scope) : null;
+      if (v?.kind !== "constant" || !HTTP_METHODS.test(v.value!)) continue;
+      urlPosition = 1;
+    }
+    out.push({ library, kind: "session", urlPosition, urlKeyword: "url", call, callee: model.text(call.fn), unresolved: true });
+  }
+  return out;
+}
+
 const plainCache = new WeakMap<FileModel, PlainHttpCall[]>();
 /** HTTP calls whose URL is a literal `http://` URL to a host that is not local. */
 export function plainHttpCalls(model: FileModel): PlainHttpCall[] {
   let found = plainCache.get(model);
   if (found) return found;
   found = [];
-  for (const h of httpCalls(model)) {
+  const known = httpCalls(model);
+  for (const h of [...known, ...unresolvedHttpCalls(model, known)]) {
     if (h.callee.endsWith(".Request") && !requestObjectIsSent(model, h.call)) continue;
     const arg = urlArgument(model, h);
     if (!arg) continue;
     const literal = leadingLiteral(model, arg, h.call.scope, h.call.node);
     if (!literal) continue;
     const url = plainHttpUrl(literal);
-    if (!url || isLocalHost(url.host)) continue;
+    if (!url || isLoopbackHost(url.host)) continue;
     // ftp:// is spoken by urllib's openers only
     if (url.scheme === "ftp" && h.library !== "urllib") continue;
+    // plain HTTP inside a LAN is normal; credentials sent over it are not
+    const credential = credentialSent(model, h, url);
+    if (!credential && isLocalHost(url.host)) continue;
     const origin = !literal.local && literal.scope === h.call.scope && literal.string.startIndex < h.call.start ? literal.string : undefined;
-    found.push({ http: h, url, literal, credential: credentialSent(model, h, url), ...(origin ? { origin } : {}) });
+    found.push({ http: h, url, literal, credential, ...(origin ? { origin } : {}) });
   }
   plainCache.set(model, found);
   return found;

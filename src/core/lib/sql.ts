@@ -97,6 +97,17 @@ function quotingCallee(model: FileModel, fn: Node, scope: Scope): boolean {
   return value?.type === "attribute" && QUOTING.test(model.text(value.childForFieldName("attribute")!));
 }
 
+/** A name bound once to a dict (or list/tuple) literal whose values are all constants: looking a key up in it yields one of them. */
+function constantTable(model: FileModel, n: Node, scope: Scope): boolean {
+  if (n.type !== "identifier") return false;
+  const found = model.lookup(model.text(n), scope, n.startIndex);
+  const list = found?.scope.bindings.get(model.text(n));
+  const value = found && list?.length === 1 && found.binding.kind === "local" ? found.binding.value : undefined;
+  if (!value || !["dictionary", "list", "tuple"].includes(value.type) || value.namedChildCount === 0) return false;
+  const constant = (v: Node | null) => !!v && ["constant", "literal"].includes(model.classify(v, found!.scope).kind);
+  return value.namedChildren.every((c) => c.type === "comment" || (c.type === "pair" ? constant(c.childForFieldName("value")) : constant(c)));
+}
+
 /** Values that cannot carry SQL: constants, numbers, quoted identifiers, and the `",".join("?" * n)` placeholder idiom. */
 export function isHarmlessValue(model: FileModel, n: Node, scope: Scope, depth = 0): boolean {
   const v = model.classify(n, scope);
@@ -107,6 +118,11 @@ export function isHarmlessValue(model: FileModel, n: Node, scope: Scope, depth =
     const name = model.text(fn);
     if (name === "len" || name === "int" || name === "float" || name === "bool" || name === "abs" || name === "round") return true;
     if (quotingCallee(model, fn, scope)) return true;
+    // SORT_COLUMNS.get(order, SORT_COLUMNS["new"]): a value out of a table of constants (an allow-list)
+    if (fn.type === "attribute" && model.text(fn.childForFieldName("attribute")!) === "get" && constantTable(model, fn.childForFieldName("object")!, scope)) {
+      const args = n.childForFieldName("arguments")?.namedChildren.filter((a) => a.type !== "comment") ?? [];
+      return args.length >= 2 && isHarmlessValue(model, args[1], scope, depth + 1);
+    }
     if (fn.type === "attribute" && model.text(fn.childForFieldName("attribute")!) === "join") {
       return placeholderJoin(model, n);
     }
@@ -116,6 +132,13 @@ export function isHarmlessValue(model: FileModel, n: Node, scope: Scope, depth =
     return false;
   }
   if (n.type === "attribute" && classConstant(model, n, scope)) return true;
+  // settings.ORDERS_TABLE, conf.TABLE_PREFIX: an UPPER_CASE constant of an imported module (configuration, not input)
+  if (n.type === "attribute" && /^[A-Z][A-Z0-9_]*$/.test(model.text(n.childForFieldName("attribute")!))) {
+    const obj = n.childForFieldName("object")!;
+    const found = obj.type === "identifier" ? model.lookup(model.text(obj), scope, obj.startIndex) : null;
+    if (found?.binding.kind === "import") return true;
+  }
+  if (n.type === "subscript" && n.childForFieldName("value") && constantTable(model, n.childForFieldName("value")!, scope)) return true;
   if (n.type === "unary_operator") return true;
   // 'c.relispartition' if supported else 'FALSE'
   if (n.type === "conditional_expression" && depth < 3) {
