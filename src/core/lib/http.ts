@@ -111,7 +111,8 @@ export function requestObjectIsSent(model: FileModel, call: CallSite): boolean {
   while (node.parent?.type === "parenthesized_expression") node = node.parent;
   const parent = node.parent;
   if (!parent) return false;
-  if (parent.type === "return_statement") return true;
+  // returned, or built as a statement of its own (nothing inspects it: what would it be for but sending)
+  if (parent.type === "return_statement" || parent.type === "expression_statement") return true;
   if (parent.type === "argument_list" || parent.type === "keyword_argument") {
     const outer = parent.type === "argument_list" ? parent.parent : parent.parent?.parent;
     const fn = outer?.childForFieldName("function");
