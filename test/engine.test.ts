@@ -87,7 +87,7 @@ describe("a finding that starts where its value was written (origin)", () => {
 
   test("spans from the value to its use, and offers the fix where the value is", () => {
     const r = analyzeSource("o.py", src, { rules });
-    expect(r.findings.map((f) => [f.rule, f.line, f.endLine, f.statementLine])).toEqual([["requests-http", 3, 5, 5]]);
+    expect(r.findings.map((f) => [f.rule, f.line, f.endLine, f.statementLine, f.statementEndLine])).toEqual([["requests-http", 3, 5, 3, 5]]);
     expect(r.findings[0].fix).toMatchObject({ startLine: 3, endLine: 3, replacement: '    url = "https://api.example.com/v1"\n' });
   });
 

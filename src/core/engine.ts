@@ -152,7 +152,7 @@ export function analyzeSource(path: string, source: string, opts: AnalyzeOptions
       endLine: m.node.endPosition.row + 1,
       column: (origin ?? m.node).startPosition.column + 1,
       endColumn: m.node.endPosition.column + 1,
-      statementLine: st.start,
+      statementLine: ost ? Math.min(ost.start, st.start) : st.start,
       statementEndLine: st.end,
       message: m.message,
       cwe: m.rule.cwe,

@@ -51,7 +51,7 @@ export interface Finding {
   endLine: number;
   column: number;
   endColumn: number;
-  /** First and last line of the statement holding the finding (compound statements: up to the finding). */
+  /** First and last line of the statement holding the finding (compound statements: up to the finding; from the origin statement when the finding has one). */
   statementLine: number;
   statementEndLine: number;
   message: string;
