@@ -66,6 +66,8 @@ export const SKIPPED_DIRS = new Set([
   ".git", ".hg", ".svn", ".bzr", "node_modules", "__pycache__", "__pypackages__", ".venv", "venv",
   ".tox", ".nox", ".eggs", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".pytype", ".ipynb_checkpoints",
   "site-packages", "dist-packages",
+  // vendored code (see VENDORED_PATH in core/config.ts): name the folder to scan it anyway
+  "vendor", "vendored", "_vendor", "third_party", "thirdparty", "3rdparty",
 ]);
 export const PYTHON_EXTENSIONS = [".py", ".pyi"];
 
@@ -711,7 +713,7 @@ export function findingText(f: Finding, lines: string[] | undefined, p: Paint): 
   const mask = f.category === "secrets";
   const out = [`${p.bold(`${f.path}:${f.line}:${f.column}`)}  ${severityLabel(p, f.severity)}  ${f.rule}  ${f.title}`, `  ${f.message}`];
   if (f.source) out.push(`  ${p.dim(`untrusted value from ${f.source}`)}`);
-  if (lines) out.push(...codeBlock(lines, f.statementLine, Math.max(f.statementEndLine, f.endLine), mask, p));
+  if (lines) out.push(...codeBlock(lines, Math.min(f.statementLine, f.line), Math.max(f.statementEndLine, f.endLine), mask, p));
   const fix = f.fix;
   if (fix && fix.safety !== "explain" && fix.replacement !== undefined && lines) {
     out.push(`  Suggested change (${fix.safety === "safe" ? "safe" : "review before applying"}):`);

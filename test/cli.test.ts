@@ -93,6 +93,16 @@ const DOCUMENTED_KEYS = [
 ];
 
 describe("scan PATH", () => {
+  test("does not enter vendored folders when walking, and scans one that is named", async () => {
+    const dir = tempDir();
+    write(dir, "app/x.py", "import pickle\nx = pickle.loads(b)\n");
+    write(dir, "app/_vendor/y.py", "import pickle\ny = pickle.loads(b)\n");
+    const walked = await runJson(dir, ["scan", "app"]);
+    expect(walked.json.findings.map((f: { path: string }) => f.path)).toEqual(["app/x.py"]);
+    const named = await runJson(dir, ["scan", "app/_vendor"]);
+    expect(named.json.findings.map((f: { path: string }) => f.path)).toEqual(["app/_vendor/y.py"]);
+  });
+
   test("prints the documented JSON shape with exact lines, rules and fixes", async () => {
     const dir = tempDir();
     write(dir, "app/x.py", APP);

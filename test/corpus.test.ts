@@ -37,6 +37,11 @@ const ARGUED: Record<string, { after: string; why: string }> = {
   },
 };
 
+/** Pairs whose `before` HunkGuard no longer reports, on purpose. Each entry says why. */
+const NOT_REPORTED: Record<string, string> = {
+  "os-system-literal__1": "a constant command cannot be injected: constant commands are not reported (issue 14, rule tests' `ok` lines)",
+};
+
 const rules = await loadRules();
 const produced: { name: string; code: string }[] = [];
 
@@ -44,8 +49,12 @@ describe.each(rows.map((r) => [r.stem, r] as const))("%s", (stem, row) => {
   const before = readFileSync(join(corpus, `${stem}.before.py`), "utf8");
   const after = readFileSync(join(corpus, `${stem}.after.py`), "utf8");
 
-  test(row.tier === "C" ? "is reported with no one-click change" : "produces the expected after text", () => {
+  test(NOT_REPORTED[stem] ? "is not reported (on purpose)" : row.tier === "C" ? "is reported with no one-click change" : "produces the expected after text", () => {
     const result = analyzeSource(`${stem}.py`, before, { rules });
+    if (NOT_REPORTED[stem]) {
+      expect(result.findings).toEqual([]);
+      return;
+    }
     expect(result.findings.length).toBeGreaterThan(0);
     const suggestions = suggestionsOf(result.findings);
     if (row.tier === "C") {

@@ -222,3 +222,52 @@ test("the categories agree: the schema's list, the README's JSON contract, and e
   expect(CATEGORIES).not.toContain("other");
   for (const r of packaged.rules) expect(r.file.split("/")[1]).toBe(r.category);
 });
+
+test("subclass_of: a class of the file derived (at any depth) from the named classes; defined_in_file: the file's own class", () => {
+  const r = rule(
+    "loaders",
+    ["match:", "  patterns:", "    - calls: [yaml.load]", "      unless: [{ keyword: Loader, subclass_of: [yaml.SafeLoader, yaml.constructor.SafeConstructor] }]"].join("\n"),
+  );
+  const code = [
+    "import yaml",
+    "from yaml.constructor import SafeConstructor",
+    "class A(yaml.SafeLoader): pass",
+    "class B(A): pass",
+    "class C(yaml.Loader): pass",
+    "class D(object, SafeConstructor): pass",
+    "yaml.load(s, Loader=A)",
+    "yaml.load(s, Loader=B)",
+    "yaml.load(s, Loader=C)",
+    "yaml.load(s, Loader=D)",
+    "yaml.load(s, Loader=yaml.SafeLoader)",
+    "yaml.load(s, Loader=yaml.Loader)",
+    "",
+  ].join("\n");
+  expect(lines(r, code)).toEqual([9, 12]);
+  const own = rule("own", ["match:", "  patterns:", "    - calls: [yaml.load]", "      args: [{ keyword: Loader, defined_in_file: true }]"].join("\n"));
+  expect(lines(own, code)).toEqual([7, 8, 9, 10]);
+});
+
+test("taint allow_lists: a name checked against an allow-list is clean without sanitizer calls", () => {
+  const body = (extra: string) => ["match:", "  taint:", extra, "    sinks: [{ calls: [importlib.import_module], position: 0 }]"].filter(Boolean).join("\n");
+  const code = [
+    "import importlib",
+    "from flask import request",
+    "def a():",
+    '    name = request.args["m"]',
+    "    if name not in PLUGINS:",
+    "        raise ValueError(name)",
+    "    return importlib.import_module(name)",
+    "def b():",
+    '    return importlib.import_module(request.args["m"])',
+    "",
+  ].join("\n");
+  expect(lines(rule("plain", body("")), code)).toEqual([7, 9]);
+  expect(lines(rule("allow", body("    allow_lists: true")), code)).toEqual([9]);
+});
+
+test("references: a branch of a conditional expression is used as the whole expression is", () => {
+  const r = rule("refs", ["match:", "  references:", "    - names: [ssl.PROTOCOL_TLSv1]", "      in: [argument, assignment]"].join("\n"));
+  const code = ["import ssl", "v = ssl.PROTOCOL_TLS if new else ssl.PROTOCOL_TLSv1", "w = ssl.PROTOCOL_TLS if v == ssl.PROTOCOL_TLSv1 else None", "f(x if y else (ssl.PROTOCOL_TLSv1))", ""].join("\n");
+  expect(lines(r, code)).toEqual([2, 4]);
+});

@@ -81,3 +81,25 @@ test("string literals are masked for secrets", () => {
   expect(maskStringLiterals('KEY = "sk_live_abcdefghijklmnop"')).toBe('KEY = "sk_l********"');
   expect(maskStringLiterals("p = 'ab'")).toBe("p = '***'");
 });
+
+describe("a finding that starts where its value was written (origin)", () => {
+  const src = ["import requests", "def items():", '    url = "http://api.example.com/v1"', "    x = 1", "    return requests.get(url, timeout=5)", ""].join("\n");
+
+  test("spans from the value to its use, and offers the fix where the value is", () => {
+    const r = analyzeSource("o.py", src, { rules });
+    expect(r.findings.map((f) => [f.rule, f.line, f.endLine, f.statementLine, f.statementEndLine])).toEqual([["requests-http", 3, 5, 3, 5]]);
+    expect(r.findings[0].fix).toMatchObject({ startLine: 3, endLine: 3, replacement: '    url = "https://api.example.com/v1"\n' });
+  });
+
+  test("counts as changed when only the line of the value was added", () => {
+    const changed = { added: new Set([3]), commentable: new Set([2, 3, 4]), inOneHunk: () => true };
+    const r = analyzeSource("o.py", src, { rules, changed });
+    expect(r.findings.map((f) => f.line)).toEqual([3]);
+    expect(r.outsideDiff).toBe(0);
+  });
+
+  test("is silenced by a suppression on the line of the value", () => {
+    const quiet = src.replace('v1"', 'v1"  # nosec');
+    expect(analyzeSource("o.py", quiet, { rules }).suppressed).toBe(1);
+  });
+});

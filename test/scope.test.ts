@@ -41,6 +41,12 @@ describe("resolve", () => {
     expect(r["5:yaml.load"]).toEqual([]);
   });
 
+  test("a well-known module the file never binds resolves to itself (the import is out of sight); other unbound names do not", () => {
+    const r = callees(["def f(x):", "    return pickle.loads(x)", "def g(x):", "    return mylib.loads(x)"].join("\n"));
+    expect(r["2:pickle.loads"]).toEqual(["pickle.loads"]);
+    expect(r["4:mylib.loads"]).toEqual([]);
+  });
+
   test("a name rebound locally does not resolve to the module", () => {
     const r = callees(
       [

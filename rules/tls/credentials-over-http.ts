@@ -10,8 +10,10 @@ const credentialsOverHttp = ({ model }: MatchContext<unknown>): Hit<PlainHttpDat
       node: p.http.call.node,
       call: p.http.call,
       callee: p.http.callee,
-      message: `\`${p.http.callee}\` sends ${p.credential} to \`${p.url.host}\` over plain HTTP: anyone on the path can read and replay it.`,
-      data: { literal: p.literal, port: p.url.port, userinfo: p.url.userinfo },
+      ...(p.origin ? { origin: p.origin } : {}),
+      ...(p.http.unresolved ? { confidence: "medium" as const } : {}),
+      message: `\`${p.http.callee}\` sends ${p.credential} to \`${p.url.host}\` over plain ${p.url.scheme === "ftp" ? "FTP" : "HTTP"}: anyone on the path can read and replay it.`,
+      data: { literal: p.literal, port: p.url.port, userinfo: p.url.userinfo, inScope: p.origin !== undefined, scheme: p.url.scheme },
     }));
 
 export default defineRule({

@@ -12,14 +12,17 @@ function isFalse(n: Node | null): boolean {
 
 
 const CERT_NONE = new Set(["ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE", "_ssl.CERT_NONE"]);
+const CERT_OPTIONAL = new Set(["ssl.CERT_OPTIONAL", "ssl.VerifyMode.CERT_OPTIONAL", "_ssl.CERT_OPTIONAL"]);
 
-function isCertNone(model: FileModel, n: Node | null, scope: CallSite["scope"]): boolean {
+/** `ssl.CERT_NONE`, or the strings urllib3 accepts for it ("CERT_NONE", "NONE"); `level: optional` asks the same of CERT_OPTIONAL. */
+function isCertNone(model: FileModel, n: Node | null, scope: CallSite["scope"], level: "none" | "optional" = "none"): boolean {
   if (!n) return false;
+  const word = level === "none" ? "NONE" : "OPTIONAL";
   if (n.type === "string") {
     const v = model.classify(n, scope);
-    return v.kind === "constant" && (v.value === "CERT_NONE" || v.value === "NONE");
+    return v.kind === "constant" && (v.value === `CERT_${word}` || v.value === word);
   }
-  return model.resolve(n, scope).some((q) => CERT_NONE.has(q));
+  return model.resolve(n, scope).some((q) => (level === "none" ? CERT_NONE : CERT_OPTIONAL).has(q));
 }
 
 /** A context built for the server side, where CERT_NONE only means "do not ask clients for certificates". */
@@ -45,7 +48,7 @@ function certCalls(model: FileModel): CallSite[] {
 function sslCertNone({ model }: MatchContext<unknown>): Hit<undefined>[] {
   const hits: Hit<undefined>[] = [];
   const src = model.source;
-  if (!/CERT_NONE|check_hostname|VERIFY_NONE/.test(src)) return hits;
+  if (!/CERT_NONE|CERT_OPTIONAL|OPTIONAL|check_hostname|VERIFY_NONE/.test(src)) return hits;
   for (const call of certCalls(model)) {
     if (!call.args) continue;
     const reqs = keywordArgument(model, call, "cert_reqs");
@@ -57,6 +60,19 @@ function sslCertNone({ model }: MatchContext<unknown>): Hit<undefined>[] {
         call,
         callee: calleeNames(model, call)[0] ?? model.text(call.fn),
         message: `\`cert_reqs=CERT_NONE\` accepts any certificate: anyone on the network path can impersonate the server.`,
+      });
+      continue;
+    }
+    if (reqs && isCertNone(model, reqs.childForFieldName("value"), call.scope, "optional")) {
+      const server = argument(model, call, undefined, "server_side");
+      if (server?.type === "true") continue;
+      hits.push({
+        node: call.node,
+        call,
+        callee: calleeNames(model, call)[0] ?? model.text(call.fn),
+        severity: "low",
+        confidence: "medium",
+        message: "`cert_reqs=CERT_OPTIONAL` does not demand a certificate: on a client it acts as `CERT_REQUIRED` only because servers always send one, and a reader takes verification for optional. Say `CERT_REQUIRED`.",
       });
       continue;
     }
@@ -72,9 +88,8 @@ function sslCertNone({ model }: MatchContext<unknown>): Hit<undefined>[] {
       }
     }
   }
-  // verify_mode = CERT_NONE wins over check_hostname = False on the same object in the same scope
-  const certNoneObjects = new Set<string>();
-  const hostnameOff: { node: Node; key: string }[] = [];
+  // check_hostname = False is reported beside verify_mode = CERT_NONE: each line turns off a check
+  const hostnameOff: { node: Node }[] = [];
   for (const { node, scope } of model.assignments) {
     const left = node.childForFieldName("left");
     const right = node.childForFieldName("right");
@@ -84,9 +99,7 @@ function sslCertNone({ model }: MatchContext<unknown>): Hit<undefined>[] {
     const obj = left.childForFieldName("object")!;
     // `self.verify_mode = ...` initialises a class that implements a context (urllib3's wrappers)
     if (obj.type === "identifier" && model.text(obj) === "self") continue;
-    const key = `${scope.start}:${model.text(obj)}`;
     if (attr === "verify_mode" && isCertNone(model, right, scope)) {
-      certNoneObjects.add(key);
       if (isServerContext(model, obj, scope)) continue;
       hits.push({
         node,
@@ -95,11 +108,10 @@ function sslCertNone({ model }: MatchContext<unknown>): Hit<undefined>[] {
       });
     } else if (attr === "check_hostname" && isFalse(right)) {
       if (isServerContext(model, obj, scope)) continue;
-      hostnameOff.push({ node, key });
+      hostnameOff.push({ node });
     }
   }
-  for (const { node, key } of hostnameOff) {
-    if (certNoneObjects.has(key)) continue;
+  for (const { node } of hostnameOff) {
     hits.push({
       node,
       callee: "ssl.SSLContext.check_hostname",

@@ -62,6 +62,11 @@ export function valueHolds(model: FileModel, node: Node, scope: Scope, c: ValueC
   if (c.matches !== undefined && (v.kind !== "constant" || !regex(c.matches).test(v.value!))) return false;
   if (c.resolves && !model.resolve(node, scope).some((q) => c.resolves!.includes(q))) return false;
   if (c.resolves_matches !== undefined && !model.resolve(node, scope).some((q) => regex(c.resolves_matches!).test(q))) return false;
+  if (c.subclass_of && !derivesFrom(model, node, scope, new Set(c.subclass_of))) return false;
+  if (c.defined_in_file) {
+    const found = node.type === "identifier" ? model.lookup(model.text(node), scope, node.startIndex) : null;
+    if (!found || (found.binding.kind !== "class" && found.binding.kind !== "function")) return false;
+  }
   if (c.sql !== undefined) {
     const how = sqlBuiltIn(model, node, scope);
     if (!how) return false;
@@ -114,3 +119,24 @@ function containerHas(model: FileModel, scope: Scope, node: Node, c: ValueCondit
   return false;
 }
 
+
+/**
+ * Whether `node` names one of `targets` or a class derived from one: `class ConfigLoader(yaml.SafeLoader)`,
+ * `class Tagged(Reader, Scanner, Parser, Composer, SafeConstructor, Resolver)`, through any depth of
+ * the file's own classes (imported classes are known by name only).
+ */
+export function derivesFrom(model: FileModel, node: Node, scope: Scope, targets: Set<string>, depth = 0): boolean {
+  if (depth > 6) return false;
+  if (model.resolve(node, scope).some((q) => targets.has(q))) return true;
+  if (node.type !== "identifier") return false;
+  const found = model.lookup(model.text(node), scope, node.startIndex);
+  if (!found || found.binding.kind !== "class") return false;
+  const cls = model.scopes.find((s) => s.kind === "class" && s.node && s.parent === found.scope && s.node.startIndex === found.binding.at);
+  const bases = cls?.node?.childForFieldName("superclasses");
+  if (!cls || !bases) return false;
+  for (const b of bases.namedChildren) {
+    if (b.type === "keyword_argument" || b.type === "comment") continue;
+    if (derivesFrom(model, b, found.scope, targets, depth + 1)) return true;
+  }
+  return false;
+}

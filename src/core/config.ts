@@ -33,6 +33,8 @@ export const CONFIG_KEYS = {
   drafts: z.boolean(),
   /** files larger than this many bytes are skipped and listed in the check */
   max_file_bytes: z.number().int().min(1024).max(50 * 1024 * 1024),
+  /** `skip`: leave vendored code alone (see VENDORED_PATH); `report`: analyse it like the rest */
+  vendored: z.enum(["skip", "report"]),
 } as const;
 
 export type RepoConfig = { [K in keyof typeof CONFIG_KEYS]: z.infer<(typeof CONFIG_KEYS)[K]> };
@@ -49,7 +51,16 @@ export const DEFAULT_CONFIG: RepoConfig = {
   max_inline_comments: 30,
   drafts: true,
   max_file_bytes: 2 * 1024 * 1024,
+  vendored: "skip",
 };
+
+/**
+ * Code a repository carries but does not write: a folder named `vendor`, `vendored`, `_vendor`,
+ * `third_party`, `thirdparty` or `3rdparty`, and copies of CPython's standard library (`Lib/`, as
+ * in CPython's source tree and Windows installs, and `lib/python3.X/`). Its findings belong
+ * upstream; with `vendored: skip` (the default) it is left out like an `exclude`.
+ */
+export const VENDORED_PATH = /(?:^|\/)(?:vendor|vendored|_vendor|third_party|thirdparty|3rdparty|Lib|lib\/python[23](?:\.\d+)?)\//;
 
 export interface ConfigResult {
   config: RepoConfig;
@@ -236,5 +247,6 @@ export function compileGlob(glob: string): GlobMatcher {
 export function pathSelector(config: RepoConfig): (path: string) => boolean {
   const inc = config.include.map(compileGlob);
   const exc = config.exclude.map(compileGlob);
-  return (path) => inc.some((r) => r.test(path)) && !exc.some((r) => r.test(path));
+  const vendored = config.vendored === "skip";
+  return (path) => inc.some((r) => r.test(path)) && !exc.some((r) => r.test(path)) && !(vendored && VENDORED_PATH.test(path));
 }

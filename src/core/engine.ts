@@ -110,7 +110,14 @@ export function analyzeSource(path: string, source: string, opts: AnalyzeOptions
 
     const st = statementLines(m.node);
     const line = m.node.startPosition.row + 1;
-    if (suppressedBy(lineText(parsed, line), m.rule) || (st.start !== line && suppressedBy(lineText(parsed, st.start), m.rule))) {
+    // a value written in an earlier statement (see RawMatch.origin): the finding starts there
+    const origin = m.origin && m.origin.startIndex < m.node.startIndex ? m.origin : undefined;
+    const ost = origin ? statementLines(origin) : undefined;
+    if (
+      suppressedBy(lineText(parsed, line), m.rule) ||
+      (st.start !== line && suppressedBy(lineText(parsed, st.start), m.rule)) ||
+      (ost && suppressedBy(lineText(parsed, ost.start), m.rule))
+    ) {
       result.suppressed++;
       continue;
     }
@@ -118,6 +125,7 @@ export function analyzeSource(path: string, source: string, opts: AnalyzeOptions
       const lines = mode === "added" ? opts.changed.added : opts.changed.commentable;
       let touched = false;
       for (let l = st.start; l <= st.end && !touched; l++) touched = lines.has(l);
+      for (let l = ost?.start ?? 1; ost && l <= ost.end && !touched; l++) touched = lines.has(l);
       if (!touched) {
         result.outsideDiff++;
         continue;
@@ -140,11 +148,11 @@ export function analyzeSource(path: string, source: string, opts: AnalyzeOptions
       severity: m.severity,
       confidence: m.confidence,
       path,
-      line,
+      line: origin ? origin.startPosition.row + 1 : line,
       endLine: m.node.endPosition.row + 1,
-      column: m.node.startPosition.column + 1,
+      column: (origin ?? m.node).startPosition.column + 1,
       endColumn: m.node.endPosition.column + 1,
-      statementLine: st.start,
+      statementLine: ost ? Math.min(ost.start, st.start) : st.start,
       statementEndLine: st.end,
       message: m.message,
       cwe: m.rule.cwe,

@@ -86,7 +86,9 @@ interface MatchLines {
 function matchLines(matches: RawMatch[]): MatchLines[] {
   return matches.map((m) => {
     const st = statementLines(m.node);
-    return { rule: m.rule.id, line: m.node.startPosition.row + 1, statementStart: st.start, statementEnd: st.end };
+    // a finding that starts where its value was written (RawMatch.origin) sits on those lines too
+    const line = m.origin && m.origin.startIndex < m.node.startIndex ? m.origin.startPosition.row + 1 : m.node.startPosition.row + 1;
+    return { rule: m.rule.id, line, statementStart: Math.min(st.start, line), statementEnd: st.end };
   });
 }
 
@@ -146,11 +148,22 @@ export class FixValidator {
     const main = suggestions[0];
     for (const s of suggestions) if (s !== main && s.startLine < main.startLine) shift += lineCount(s.replacement) - (s.endLine - s.startLine + 1);
     const newStart = main.startLine + shift;
-    const newEnd = newStart + lineCount(main.replacement) - 1;
+    let newEnd = newStart + lineCount(main.replacement) - 1;
+    // a fix made where the value was written (RawMatch.origin) must be checked up to the statement that uses it
+    let oldEnd = main.endLine;
+    if (match.origin) {
+      const useEnd = statementLines(match.node).end;
+      if (useEnd > oldEnd) {
+        let below = 0;
+        for (const s of suggestions) if (s.endLine < useEnd) below += lineCount(s.replacement) - (s.endLine - s.startLine + 1);
+        newEnd = Math.max(newEnd, useEnd + below);
+        oldEnd = useEnd;
+      }
+    }
     // the same rules as the analysis: a disabled rule must not veto a fix
     const focus = focusOnLines(after, newStart, newEnd);
     const afterMatches = matchLines(matchRules(new FileModel(after, focus), this.rules, this.enabled).matches);
-    const was = countByRule(this.before, main.startLine, main.endLine);
+    const was = countByRule(this.before, main.startLine, oldEnd);
     const now = countByRule(afterMatches, newStart, newEnd);
     if ((now.get(match.rule.id) ?? 0) >= (was.get(match.rule.id) ?? 0)) return "the finding is still there after the fix";
     for (const [rule, n] of now) {

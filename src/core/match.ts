@@ -111,7 +111,10 @@ type TaintSpec = NonNullable<Rule["match"]["taint"]>;
 /** Sink calls (by resolved name) whose argument carries untrusted data: certain, with the source named. */
 function taintSinkMatches(model: FileModel, rule: Rule, taint: TaintSpec, rules: RuleSet): RawMatch[] {
   const out: RawMatch[] = [];
-  const profile = taint.threats || taint.sanitizers ? { threats: taint.threats ?? DEFAULT_PROFILE.threats, sanitizers: (taint.sanitizers ?? []).flatMap((s) => s.calls) } : DEFAULT_PROFILE;
+  const profile =
+    taint.threats || taint.sanitizers || taint.allow_lists
+      ? { threats: taint.threats ?? DEFAULT_PROFILE.threats, sanitizers: (taint.sanitizers ?? []).flatMap((s) => s.calls), allowLists: taint.allow_lists === true }
+      : DEFAULT_PROFILE;
   for (const sink of taint.sinks) {
     const calls = new Set(sink.calls);
     const lasts = new Set([...calls].map((c) => c.replace(/\(\)/g, "").split(".").pop()!));
@@ -256,13 +259,19 @@ function referenceMatches(model: FileModel, rule: Rule, patterns: ReferencePatte
     } else if (parent.type === "dotted_name" || parent.type === "aliased_import" || (parent.type === "keyword_argument" && parent.childForFieldName("name")?.id === node.id)) {
       continue;
     }
-    const holder = expr.parent;
+    let holder = expr.parent;
+    // a branch of `a if cond else b` (not the condition) is used as the whole expression is
+    let used: Node = expr;
+    while (holder && (holder.type === "parenthesized_expression" || (holder.type === "conditional_expression" && holder.namedChild(1)?.id !== used.id))) {
+      used = holder;
+      holder = holder.parent;
+    }
     if (!holder) continue;
     let context: "argument" | "assignment" | "default" | null = null;
     if (holder.type === "argument_list") context = "argument";
-    else if (holder.type === "keyword_argument" && holder.childForFieldName("value")?.id === expr.id) context = "argument";
-    else if (holder.type === "assignment" && holder.childForFieldName("right")?.id === expr.id && holder.childForFieldName("left")?.type !== "subscript") context = "assignment";
-    else if ((holder.type === "default_parameter" || holder.type === "typed_default_parameter") && holder.childForFieldName("value")?.id === expr.id) context = "default";
+    else if (holder.type === "keyword_argument" && holder.childForFieldName("value")?.id === used.id) context = "argument";
+    else if (holder.type === "assignment" && holder.childForFieldName("right")?.id === used.id && holder.childForFieldName("left")?.type !== "subscript") context = "assignment";
+    else if ((holder.type === "default_parameter" || holder.type === "typed_default_parameter") && holder.childForFieldName("value")?.id === used.id) context = "default";
     if (!context) continue;
     let scope = scopeAt(model, expr.startIndex);
     // parameter defaults are evaluated in the scope around the function

@@ -50,6 +50,7 @@ export function bindRuleCode<O, D>(code: RuleCode<O, D>, rawOptions: unknown): B
           confidence: hit.confidence ?? rule.confidence,
           message: hit.message ?? fillMessage(rule.message, { callee: hit.callee }),
           source: hit.source,
+          ...(hit.origin ? { origin: hit.origin } : {}),
         };
         if (fix) {
           const data = hit.data;

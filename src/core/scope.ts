@@ -206,6 +206,16 @@ export const BUILTINS = new Set(
     "staticmethod str sum super tuple type vars zip").split(" "),
 );
 
+/**
+ * Modules whose name, used without any binding in the file, can only mean the module: the import
+ * is out of sight (a snippet, a `from compat import *`, code run with `exec`). Security-relevant
+ * libraries only.
+ */
+export const WELL_KNOWN_MODULES = new Set(
+  ("pickle cPickle _pickle marshal shelve dill jsonpickle yaml subprocess os ssl hashlib hmac socket tempfile random " +
+    "requests httpx urllib urllib2 urllib3 aiohttp paramiko sqlite3 xml lxml jwt telnetlib ftplib smtplib").split(" "),
+);
+
 export class FileModel {
   readonly module: Scope;
   readonly scopes: Scope[] = [];
@@ -576,6 +586,9 @@ export class FileModel {
       for (let s: Scope | null = scope; s; s = s.parent) for (const m of s.stars) out.push(`${m}.${name}`);
       // an unbound name that is not a builtin is a NameError, or comes from somewhere we cannot see
       if (BUILTINS.has(name)) out.push(name);
+      // a well-known module the file never binds: its import is out of sight (a file that imports it
+      // in another function only really has no such name here)
+      else if (!out.length && WELL_KNOWN_MODULES.has(name) && !this.imports.some((i) => i.local === name)) out.push(name);
       return out;
     }
     const b = found.binding;
@@ -674,10 +687,16 @@ export class FileModel {
       case "identifier": {
         if (depth < 4) {
           const found = this.lookup(this.text(n), scope, n.startIndex);
+          const all = found?.scope.bindings.get(this.text(n));
           // a name bound exactly once, to a constant string, is that constant
-          if (found && found.scope.bindings.get(this.text(n))!.length === 1 && found.binding.value) {
+          if (found && all!.length === 1 && found.binding.value) {
             const v = this.classify(found.binding.value, found.scope, depth + 1);
             if (v.kind === "constant") return v;
+          }
+          // a name every binding of which (in a function) assigns a constant string holds a constant: the one that reaches here
+          if (found && all!.length > 1 && all!.length <= 8 && found.scope.kind === "function" && all!.every((b) => b.kind === "local" && !b.augmented && b.value?.type === "string")) {
+            const v = this.classify(found.binding.value!, found.scope, depth + 1);
+            if (v.kind === "constant" && all!.every((b) => this.classify(b.value!, found.scope, depth + 1).kind === "constant")) return v;
           }
         }
         return { kind: "name" };

@@ -17,6 +17,8 @@ export interface TaintProfile {
   threats: readonly string[];
   /** resolved names of calls whose result is clean */
   sanitizers: readonly string[];
+  /** a name checked against an allow-list is clean (on whenever `sanitizers` are given) */
+  allowLists?: boolean;
 }
 
 export const DEFAULT_PROFILE: TaintProfile = { threats: ["remote", "local"], sanitizers: [] };
@@ -42,6 +44,7 @@ export class TaintIndex {
   private readonly sources: TaintSourceSpec[];
   private readonly sanitizers: Set<string>;
   private readonly sanitizerLasts: Set<string>;
+  private readonly allowLists: boolean;
 
   constructor(
     private readonly model: FileModel,
@@ -54,6 +57,7 @@ export class TaintIndex {
     );
     this.sanitizers = new Set(profile.sanitizers);
     this.sanitizerLasts = new Set(profile.sanitizers.map((q) => q.slice(q.lastIndexOf(".") + 1)));
+    this.allowLists = profile.allowLists === true || profile.sanitizers.length > 0;
   }
 
   private describe(n: Node, what: string): TaintSource {
@@ -191,7 +195,7 @@ export class TaintIndex {
   /** Names the function checks against an allow-list (`x in ALLOWED`, `x not in {...}`): their taint is dropped. */
   private allowListed(scope: Scope): Set<string> {
     const out = new Set<string>();
-    if (!this.sanitizers.size || !scope.node) return out;
+    if (!this.allowLists || !scope.node) return out;
     for (const c of scope.node.descendantsOfType("comparison_operator")) {
       if (!c || c.namedChildCount !== 2) continue;
       const op = this.model.text(c).slice(c.namedChild(0)!.endIndex - c.startIndex, c.namedChild(1)!.startIndex - c.startIndex).trim();
@@ -271,7 +275,7 @@ const indexes = new WeakMap<FileModel, Map<string, TaintIndex>>();
 export function taintIndex(model: FileModel, sources: readonly TaintSourceSpec[], profile: TaintProfile = DEFAULT_PROFILE): TaintIndex {
   let perProfile = indexes.get(model);
   if (!perProfile) indexes.set(model, (perProfile = new Map()));
-  const key = `${profile.threats.join(",")}|${profile.sanitizers.join(",")}`;
+  const key = `${profile.threats.join(",")}|${profile.sanitizers.join(",")}|${profile.allowLists === true}`;
   let t = perProfile.get(key);
   if (!t) perProfile.set(key, (t = new TaintIndex(model, sources, profile)));
   return t;

@@ -51,7 +51,7 @@ export interface Finding {
   endLine: number;
   column: number;
   endColumn: number;
-  /** First and last line of the statement holding the finding (compound statements: up to the finding). */
+  /** First and last line of the statement holding the finding (compound statements: up to the finding; from the origin statement when the finding has one). */
   statementLine: number;
   statementEndLine: number;
   message: string;
@@ -133,6 +133,12 @@ export interface RawMatch {
   message: string;
   /** where an untrusted value came from (taint) */
   source?: string;
+  /**
+   * where the flagged value was written, when that is an earlier statement of the same scope
+   * (`url = "http://…"` then `requests.get(url)`; a query built, then executed): the finding spans
+   * from it to the node, and counts as changed when either statement is
+   */
+  origin?: Node;
   /** how this match's fix is built (absent: the rule's declarative fix, if any) */
   fix?: MatchFix;
 }
@@ -181,6 +187,8 @@ interface HitBase {
   confidence?: Confidence;
   message?: string;
   source?: string;
+  /** where the flagged value was written, in an earlier statement of the same scope (see RawMatch.origin) */
+  origin?: Node;
 }
 
 /** One match of a rule's code, with the data its fix needs (typed per rule). */

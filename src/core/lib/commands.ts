@@ -226,6 +226,8 @@ export type CommandLevel = "constant" | "safe" | "built" | "dynamic";
 export interface CommandAssessment {
   level: CommandLevel;
   template: CommandTemplate | null;
+  /** a built command held in a name bound in the same scope: where it was built */
+  origin?: Node;
 }
 
 /** `name += x` / `name %= x` in the scope: the name is not the constant it was first bound to. */
@@ -258,7 +260,8 @@ export function assessCommand(model: FileModel, node: Node, scope: Scope, depth 
     const bindings = found?.scope.bindings.get(model.text(n));
     if (found && bindings?.length === 1 && found.binding.kind === "local" && found.binding.value && !augmented(model, model.text(n), found.scope)) {
       const inner = assessCommand(model, found.binding.value, found.scope, depth + 1);
-      if (inner.level === "safe" || inner.level === "built") return { level: inner.level, template: null };
+      if (inner.level === "safe") return { level: inner.level, template: null };
+      if (inner.level === "built") return { level: inner.level, template: null, ...(found.scope === scope ? { origin: inner.origin ?? found.binding.value } : {}) };
     }
   }
   return { level: "dynamic", template: null };
@@ -287,12 +290,12 @@ function gradeHit(rule: Rule, grade: GradeSpec, node: Node, cmd: ShellCommand, l
 export function shellCommandHits(model: FileModel, rule: Rule, o: ShellOptions): Hit<CommandData>[] {
   const hits: Hit<CommandData>[] = [];
   for (const cmd of shellCommands(model, o.sources)) {
-    const { level } = assessCommand(model, cmd.script, cmd.call.scope);
+    const { level, origin } = assessCommand(model, cmd.script, cmd.call.scope);
     // `["sh", "-c", "constant"]` is a deliberate shell: nothing to inject, not worth a note
     if (level === "safe" || (level === "constant" && cmd.viaArgv)) continue;
     const grade = level === "constant" ? o.constant : level === "built" ? o.built : o.dynamic;
     const hit = gradeHit(rule, grade, cmd.call.node, cmd, level);
-    if (hit) hits.push(hit);
+    if (hit) hits.push(origin && origin.startIndex < cmd.call.start ? { ...hit, origin } : hit);
   }
   return hits;
 }
@@ -406,6 +409,9 @@ function execShape(callee: string): { program: number; argv: "rest" | "list" | n
     const base = m[1] === "exec" ? 0 : 1; // spawn*(mode, path, ...)
     return { program: base, argv: m[2] === "l" ? "rest" : "list", argvAt: base + 1 };
   }
+  // asyncio.create_subprocess_exec(program, *args); loop.subprocess_exec(factory, program, *args)
+  if (/^asyncio(\.subprocess)?\.create_subprocess_exec$/.test(callee)) return { program: 0, argv: "rest", argvAt: 0 };
+  if (/^asyncio\.(get_running_loop|get_event_loop|new_event_loop)\(\)\.subprocess_exec$/.test(callee)) return { program: 1, argv: "rest", argvAt: 1 };
   if (callee === "os.startfile" || callee === "os.posix_spawn" || callee === "os.posix_spawnp") {
     return { program: 0, argv: callee === "os.startfile" ? null : "list", argvAt: 1 };
   }

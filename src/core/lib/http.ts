@@ -8,12 +8,13 @@ import type { FileModel, CallSite, Scope } from "../scope.js";
 import type { FixContext, FixDecline, FixProposal } from "../types.js";
 import { argument } from "../args.js";
 import { importsModule } from "./imports.js";
+import { classConstant } from "./literals.js";
 
 export { importsModule };
 
 export const HTTP_VERBS = ["get", "post", "put", "patch", "delete", "head", "options"] as const;
 
-export type HttpLibrary = "requests" | "httpx" | "urllib";
+export type HttpLibrary = "requests" | "httpx" | "urllib" | "aiohttp" | "urllib3";
 /** `function`: requests.get; `session`: a method on a Session/Client; `client`: httpx.Client(...) itself */
 export type HttpCallKind = "function" | "session" | "client" | "urllib";
 
@@ -29,6 +30,8 @@ export interface HttpCallee {
 export interface HttpCall extends HttpCallee {
   call: CallSite;
   callee: string;
+  /** a request method on an object that could not be resolved (see unresolvedHttpCalls) */
+  unresolved?: boolean;
 }
 
 function buildCallees(): Map<string, HttpCallee> {
@@ -60,6 +63,25 @@ function buildCallees(): Map<string, HttpCallee> {
   ]) {
     out.set(u, { library: "urllib", kind: "urllib", urlPosition: 0, urlKeyword: "url" });
   }
+  // urllib's opener objects: `build_opener().open(url)`, the deprecated `URLopener().retrieve(url)`
+  for (const o of ["urllib.request.OpenerDirector()", "urllib.request.build_opener()", "urllib2.build_opener()", "urllib2.OpenerDirector()"]) {
+    out.set(`${o}.open`, { library: "urllib", kind: "urllib", urlPosition: 0, urlKeyword: "fullurl" });
+  }
+  for (const o of ["urllib.request.URLopener()", "urllib.request.FancyURLopener()", "urllib.URLopener()", "urllib.FancyURLopener()"]) {
+    for (const m of ["open", "retrieve"]) out.set(`${o}.${m}`, { library: "urllib", kind: "urllib", urlPosition: 0, urlKeyword: "url" });
+  }
+  // aiohttp: session methods (`request(method, url)`) and the module-level `aiohttp.request(method, url)`
+  for (const s of ["aiohttp.ClientSession()", "aiohttp.client.ClientSession()"]) {
+    for (const m of [...methods, "ws_connect"]) out.set(`${s}.${m}`, { library: "aiohttp", kind: "session", urlPosition: pos(m), urlKeyword: m === "request" ? "str_or_url" : "url" });
+  }
+  out.set("aiohttp.request", { library: "aiohttp", kind: "function", urlPosition: 1, urlKeyword: "url" });
+  // urllib3: `request(method, url)` on a pool manager, and urllib3 2's module-level `urllib3.request`
+  for (const p of ["urllib3.PoolManager()", "urllib3.ProxyManager()", "urllib3.poolmanager.PoolManager()", "urllib3.poolmanager.ProxyManager()"]) {
+    for (const m of ["request", "urlopen", "request_encode_url", "request_encode_body"]) out.set(`${p}.${m}`, { library: "urllib3", kind: "session", urlPosition: 1, urlKeyword: "url" });
+    out.set(`${p}.connection_from_url`, { library: "urllib3", kind: "session", urlPosition: 0, urlKeyword: "url" });
+  }
+  out.set("urllib3.request", { library: "urllib3", kind: "function", urlPosition: 1, urlKeyword: "url" });
+  out.set("urllib3.connection_from_url", { library: "urllib3", kind: "function", urlPosition: 0, urlKeyword: "url" });
   return out;
 }
 
@@ -89,7 +111,8 @@ export function requestObjectIsSent(model: FileModel, call: CallSite): boolean {
   while (node.parent?.type === "parenthesized_expression") node = node.parent;
   const parent = node.parent;
   if (!parent) return false;
-  if (parent.type === "return_statement") return true;
+  // returned, or built as a statement of its own (nothing inspects it: what would it be for but sending)
+  if (parent.type === "return_statement" || parent.type === "expression_statement") return true;
   if (parent.type === "argument_list" || parent.type === "keyword_argument") {
     const outer = parent.type === "argument_list" ? parent.parent : parent.parent?.parent;
     const fn = outer?.childForFieldName("function");
@@ -114,7 +137,7 @@ export function httpCalls(model: FileModel): HttpCall[] {
   if (found) return found;
   found = [];
   // every callee lives in one of these modules: a file that never names them has no HTTP call
-  if (!/requests|httpx|urllib|six/.test(model.source)) {
+  if (!/requests|httpx|urllib|six|aiohttp/.test(model.source)) {
     httpCache.set(model, found);
     return found;
   }
@@ -163,6 +186,8 @@ export interface LeadingLiteral {
   complete: boolean;
   /** the literal is written inside `within` (else it is defined elsewhere, e.g. a module constant) */
   local: boolean;
+  /** the scope whose binding holds the literal (the scope passed in when the literal is written in place) */
+  scope: Scope;
 }
 
 /**
@@ -192,7 +217,7 @@ export function leadingLiteral(model: FileModel, expr: Node, scope: Scope, withi
         }
         text += model.source.slice(at, end);
         const local = n.startIndex >= within.startIndex && n.endIndex <= within.endIndex;
-        return { string: n, start, text, complete, local };
+        return { string: n, start, text, complete, local, scope: sc };
       }
       case "concatenated_string": {
         // "http://host" "/path": join the leading pieces up to the first interpolation
@@ -233,6 +258,14 @@ export function leadingLiteral(model: FileModel, expr: Node, scope: Scope, withi
         sc = b.scope;
         break;
       }
+      case "attribute": {
+        // `self.BASE_URL`: a class constant
+        const b = classConstant(model, n, sc);
+        if (!b) return null;
+        n = b.value;
+        sc = b.scope;
+        break;
+      }
       default:
         return null;
     }
@@ -241,6 +274,8 @@ export function leadingLiteral(model: FileModel, expr: Node, scope: Scope, withi
 }
 
 export interface PlainHttpUrl {
+  /** `http`, or `ftp` (also clear text, for the urllib openers that speak it) */
+  scheme: "http" | "ftp";
   host: string;
   /** the explicit port, when the literal names one */
   port?: string;
@@ -255,10 +290,11 @@ const HOST_CHARS = /^[a-z0-9._-]+$/i;
  * not an http URL or the host is interpolated (`f"http://{host}/"`) and so unknown.
  */
 export function plainHttpUrl(lit: LeadingLiteral): PlainHttpUrl | null {
-  const m = /^http:\/\/([^/?#]*)([/?#])?/i.exec(lit.text);
+  const m = /^(http|ftp):\/\/([^/?#]*)([/?#])?/i.exec(lit.text);
   if (!m) return null;
-  const authority = m[1];
-  const terminated = m[2] !== undefined || lit.complete;
+  const scheme = m[1].toLowerCase() as PlainHttpUrl["scheme"];
+  const authority = m[2];
+  const terminated = m[3] !== undefined || lit.complete;
   const at = authority.lastIndexOf("@");
   const userinfo = at >= 0;
   const hostPort = at >= 0 ? authority.slice(at + 1) : authority;
@@ -278,7 +314,7 @@ export function plainHttpUrl(lit: LeadingLiteral): PlainHttpUrl | null {
   if (!terminated && !rest) return null;
   if (host.includes(HOLE) || (!host.startsWith("[") && !HOST_CHARS.test(host))) return null;
   const port = rest ? /^:(\d+)$/.exec(rest)?.[1] ?? "set at run time" : undefined;
-  return { host: host.toLowerCase(), port, userinfo };
+  return { scheme, host: host.toLowerCase(), port, userinfo };
 }
 
 const LOCAL_SUFFIXES = [
@@ -304,6 +340,21 @@ export function isLocalHost(host: string): boolean {
     return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
   }
   return false;
+}
+
+/**
+ * Hosts where credentials in clear text never cross a shared network: loopback, link-local, bare
+ * service names of a container network (`http://auth-service/`), `*.svc`, and names that never
+ * resolve (`.localhost`, `.test`, `.example`, `.invalid`). A LAN (private ranges, `.lan`, `.local`,
+ * `.corp`, `.internal`) is a shared network.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, "");
+  if (!h || h === "localhost" || h === "[::1]" || h === "0.0.0.0") return true;
+  if (!h.startsWith("[") && !h.includes(".")) return true;
+  if ([".localhost", ".svc", ".test", ".example", ".invalid"].some((s) => h.endsWith(s))) return true;
+  const ip = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(h);
+  return !!ip && (Number(ip[1]) === 127 || (Number(ip[1]) === 169 && Number(ip[2]) === 254));
 }
 
 /** A string value's text when the node is a constant string key (`"Authorization"`). */
@@ -402,6 +453,37 @@ export interface PlainHttpCall {
   literal: LeadingLiteral;
   /** what credential travels with it, or null */
   credential: string | null;
+  /** the literal sits in an earlier statement of the call's own scope (`url = "http://…"` then `get(url)`) */
+  origin?: Node;
+}
+
+const CLIENT_MODULES: [string, HttpLibrary][] = [["requests", "requests"], ["httpx", "httpx"], ["aiohttp", "aiohttp"], ["urllib3", "urllib3"]];
+const HTTP_METHODS = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/i;
+
+/**
+ * `self.session.get(url)`, `pool.request("GET", url)`: request methods on an object that cannot be
+ * resolved, in a file that imports an HTTP client. Reported with medium confidence.
+ */
+function unresolvedHttpCalls(model: FileModel, known: HttpCall[]): HttpCall[] {
+  const library = CLIENT_MODULES.find(([m]) => importsModule(model, m))?.[1];
+  if (!library) return [];
+  const seen = new Set(known.map((h) => h.call));
+  const out: HttpCall[] = [];
+  for (const call of model.calls) {
+    if (call.fnType !== "attribute" || seen.has(call) || !model.inFocus(call.start)) continue;
+    const verb = (HTTP_VERBS as readonly string[]).includes(call.lastName);
+    if (!verb && call.lastName !== "request" && call.lastName !== "urlopen") continue;
+    if (calleeNames(model, call).length) continue; // resolved to something that is not an HTTP client
+    let urlPosition = 0;
+    if (!verb) {
+      const method = argument(model, call, 0, "method");
+      const v = method ? model.classify(method, call.scope) : null;
+      if (v?.kind !== "constant" || !HTTP_METHODS.test(v.value!)) continue;
+      urlPosition = 1;
+    }
+    out.push({ library, kind: "session", urlPosition, urlKeyword: "url", call, callee: model.text(call.fn), unresolved: true });
+  }
+  return out;
 }
 
 const plainCache = new WeakMap<FileModel, PlainHttpCall[]>();
@@ -410,15 +492,22 @@ export function plainHttpCalls(model: FileModel): PlainHttpCall[] {
   let found = plainCache.get(model);
   if (found) return found;
   found = [];
-  for (const h of httpCalls(model)) {
+  const known = httpCalls(model);
+  for (const h of [...known, ...unresolvedHttpCalls(model, known)]) {
     if (h.callee.endsWith(".Request") && !requestObjectIsSent(model, h.call)) continue;
     const arg = urlArgument(model, h);
     if (!arg) continue;
     const literal = leadingLiteral(model, arg, h.call.scope, h.call.node);
     if (!literal) continue;
     const url = plainHttpUrl(literal);
-    if (!url || isLocalHost(url.host)) continue;
-    found.push({ http: h, url, literal, credential: credentialSent(model, h, url) });
+    if (!url || isLoopbackHost(url.host)) continue;
+    // ftp:// is spoken by urllib's openers only
+    if (url.scheme === "ftp" && h.library !== "urllib") continue;
+    // plain HTTP inside a LAN is normal; credentials sent over it are not
+    const credential = credentialSent(model, h, url);
+    if (!credential && isLocalHost(url.host)) continue;
+    const origin = !literal.local && literal.scope === h.call.scope && literal.string.startIndex < h.call.start ? literal.string : undefined;
+    found.push({ http: h, url, literal, credential, ...(origin ? { origin } : {}) });
   }
   plainCache.set(model, found);
   return found;
@@ -429,13 +518,17 @@ export interface PlainHttpData {
   literal: LeadingLiteral;
   port?: string;
   userinfo?: boolean;
+  /** the literal is in an earlier statement of the same scope: the fix edits it there */
+  inScope?: boolean;
+  scheme?: PlainHttpUrl["scheme"];
 }
 
 /** "http://host/…" → "https://host/…" in the literal, when it is written in the call itself. */
 export function httpToHttpsFix({ model, data }: FixContext<unknown, PlainHttpData>): FixProposal | FixDecline {
   const literal = data?.literal;
   if (!literal) return { decline: "the URL is not a literal" };
-  if (!literal.local) {
+  if (data?.scheme === "ftp") return { decline: "FTP sends everything in clear text and has no drop-in TLS URL: fetch the file over `https://` (or SFTP)", byDesign: true };
+  if (!literal.local && !data?.inScope) {
     const line = literal.string.startPosition.row + 1;
     return { decline: `the URL is defined on line ${line}: change \`http://\` to \`https://\` there` };
   }
@@ -445,4 +538,37 @@ export function httpToHttpsFix({ model, data }: FixContext<unknown, PlainHttpDat
   const scheme = model.source.slice(literal.start, literal.start + 4);
   if (scheme.toLowerCase() !== "http") return { decline: "the URL does not start with http://" };
   return { edits: [{ start: literal.start, end: literal.start + 4, text: scheme === "HTTP" ? "HTTPS" : "https" }] };
+}
+
+/** Connection classes that speak plain HTTP to the host they are given (not a URL). */
+const PLAIN_CONNECTIONS = new Set([
+  "http.client.HTTPConnection", "httplib.HTTPConnection", "six.moves.http_client.HTTPConnection",
+  "urllib3.HTTPConnectionPool", "urllib3.connectionpool.HTTPConnectionPool",
+]);
+const PLAIN_CONNECTION_LASTS = new Set(["HTTPConnection", "HTTPConnectionPool"]);
+
+export interface PlainConnection {
+  call: CallSite;
+  callee: string;
+  host: string;
+}
+
+/** `http.client.HTTPConnection("api.example.com")`: a plain-HTTP connection to a named, non-local host. */
+export function plainHttpConnections(model: FileModel): PlainConnection[] {
+  const out: PlainConnection[] = [];
+  if (!model.source.includes("HTTPConnection")) return out;
+  for (const call of model.calls) {
+    if (!model.inFocus(call.start) || !PLAIN_CONNECTION_LASTS.has(importedLastName(model, call))) continue;
+    const callee = calleeNames(model, call).find((q) => PLAIN_CONNECTIONS.has(q));
+    if (!callee) continue;
+    const arg = argument(model, call, 0, "host");
+    if (!arg) continue;
+    const v = model.classify(arg, call.scope);
+    if (v.kind !== "constant") continue;
+    // `host:port` is accepted by http.client; a scheme is not a host
+    const m = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::\d+)?$/i.exec(v.value!);
+    if (!m || isLocalHost(m[1])) continue;
+    out.push({ call, callee, host: m[1].toLowerCase() });
+  }
+  return out;
 }

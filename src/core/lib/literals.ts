@@ -93,3 +93,38 @@ export function preferredQuote(model: FileModel, call: CallSite): string {
   }
   return '"';
 }
+
+/**
+ * `self.X` / `cls.X` that only ever holds one constant (a string or number literal): the enclosing
+ * class binds X once to it, or every `self.X = …` in the class assigns it, and nothing rebinds it
+ * (`self.X += …`). The value and the scope it is written in, or null.
+ */
+export function classConstant(model: FileModel, n: Node, scope: Scope): { value: Node; scope: Scope } | null {
+  if (n.type !== "attribute") return null;
+  const obj = n.childForFieldName("object");
+  const attr = n.childForFieldName("attribute");
+  if (!obj || !attr || obj.type !== "identifier" || !["self", "cls"].includes(model.text(obj))) return null;
+  const name = model.text(attr);
+  let cls: Scope | null = scope;
+  while (cls && cls.kind !== "class") cls = cls.parent;
+  if (!cls) return null;
+  const constant = (value: Node, sc: Scope) => ["constant", "literal"].includes(model.classify(value, sc).kind);
+  const list = cls.bindings.get(name) ?? [];
+  if (list.length > 1 || (list.length === 1 && (!list[0].value || !constant(list[0].value, cls)))) return null;
+  let found: { value: Node; scope: Scope } | null = list.length === 1 ? { value: list[0].value!, scope: cls } : null;
+  for (const { node, scope: sc } of model.assignments) {
+    if (node.startIndex < cls.start || node.endIndex > cls.end) continue;
+    const left = node.childForFieldName("left");
+    if (left?.type !== "attribute" || model.text(left.childForFieldName("attribute")!) !== name) continue;
+    const o = left.childForFieldName("object");
+    if (!o || !["self", "cls"].includes(model.text(o))) continue;
+    const right = node.childForFieldName("right");
+    if (!right || !constant(right, sc)) return null;
+    // two different constants: which one reaches a use is not known
+    if (found && model.text(found.value) !== model.text(right)) return null;
+    found ??= { value: right, scope: sc };
+  }
+  // augmented assignments (`self.X += …`) are not in model.assignments
+  if (new RegExp(`\\b(?:self|cls)\\.${name}\\s*[-+*/%|&]=`).test(model.source.slice(cls.start, cls.end))) return null;
+  return found;
+}

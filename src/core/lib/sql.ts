@@ -8,6 +8,7 @@ import { walk } from "../python.js";
 import type { CallSite, FileModel, Scope } from "../scope.js";
 import type { FixContext, FixDecline, FixProposal, Hit } from "../types.js";
 import { argument, keywordArgument } from "../args.js";
+import { classConstant } from "./literals.js";
 
 const STATEMENT_START = new Set([
   "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "REPLACE", "CREATE", "DROP", "ALTER", "PRAGMA", "TRUNCATE",
@@ -78,7 +79,36 @@ export function literalText(model: FileModel, n: Node, scope: Scope): string {
   return out.join("");
 }
 
-/** Values that cannot carry SQL: constants, numbers, and the `",".join("?" * n)` placeholder idiom. */
+/**
+ * Functions whose result is a quoted SQL identifier or literal: Django's `connection.ops.quote_name`
+ * (and the schema editor's `quote_name` / `quote_value`), psycopg's `sql.Identifier`/`sql.Literal`,
+ * SQLAlchemy's identifier preparer (`quote`, `quote_identifier`, `format_table`).
+ */
+const QUOTING = /^(quote_name|quote_name_unless_alias|quote_value|_quote_params_for_last_executed_query|quote_identifier|format_table|format_column|Identifier|Literal)$/;
+
+/** `qn(x)` where `qn = connection.ops.quote_name` (a name bound once to a quoting function). */
+function quotingCallee(model: FileModel, fn: Node, scope: Scope): boolean {
+  if (fn.type === "attribute") return QUOTING.test(model.text(fn.childForFieldName("attribute")!)) || (model.text(fn.childForFieldName("attribute")!) === "quote" && /preparer|dialect/i.test(model.text(fn)));
+  if (fn.type !== "identifier") return false;
+  if (QUOTING.test(model.text(fn))) return true;
+  const found = model.lookup(model.text(fn), scope, fn.startIndex);
+  const list = found?.scope.bindings.get(model.text(fn));
+  const value = found && list?.length === 1 ? found.binding.value : undefined;
+  return value?.type === "attribute" && QUOTING.test(model.text(value.childForFieldName("attribute")!));
+}
+
+/** A name bound once to a dict (or list/tuple) literal whose values are all constants: looking a key up in it yields one of them. */
+function constantTable(model: FileModel, n: Node, scope: Scope): boolean {
+  if (n.type !== "identifier") return false;
+  const found = model.lookup(model.text(n), scope, n.startIndex);
+  const list = found?.scope.bindings.get(model.text(n));
+  const value = found && list?.length === 1 && found.binding.kind === "local" ? found.binding.value : undefined;
+  if (!value || !["dictionary", "list", "tuple"].includes(value.type) || value.namedChildCount === 0) return false;
+  const constant = (v: Node | null) => !!v && ["constant", "literal"].includes(model.classify(v, found!.scope).kind);
+  return value.namedChildren.every((c) => c.type === "comment" || (c.type === "pair" ? constant(c.childForFieldName("value")) : constant(c)));
+}
+
+/** Values that cannot carry SQL: constants, numbers, quoted identifiers, and the `",".join("?" * n)` placeholder idiom. */
 export function isHarmlessValue(model: FileModel, n: Node, scope: Scope, depth = 0): boolean {
   const v = model.classify(n, scope);
   if (v.kind === "constant" || v.kind === "literal") return true;
@@ -86,11 +116,40 @@ export function isHarmlessValue(model: FileModel, n: Node, scope: Scope, depth =
     const fn = n.childForFieldName("function");
     if (!fn) return false;
     const name = model.text(fn);
-    if (name === "len" || name === "int" || name === "float" || name === "bool") return true;
+    if (name === "len" || name === "int" || name === "float" || name === "bool" || name === "abs" || name === "round") return true;
+    if (quotingCallee(model, fn, scope)) return true;
+    // SORT_COLUMNS.get(order, SORT_COLUMNS["new"]): a value out of a table of constants (an allow-list)
+    if (fn.type === "attribute" && model.text(fn.childForFieldName("attribute")!) === "get" && constantTable(model, fn.childForFieldName("object")!, scope)) {
+      const args = n.childForFieldName("arguments")?.namedChildren.filter((a) => a.type !== "comment") ?? [];
+      return args.length >= 2 && isHarmlessValue(model, args[1], scope, depth + 1);
+    }
     if (fn.type === "attribute" && model.text(fn.childForFieldName("attribute")!) === "join") {
       return placeholderJoin(model, n);
     }
+    // str(int(x)), ", ".join(qn(c) for c in cols): the result is as harmless as what it wraps
+    const args = n.childForFieldName("arguments")?.namedChildren.filter((a) => a.type !== "comment") ?? [];
+    if (name === "str" && args.length === 1 && depth < 3) return isHarmlessValue(model, args[0], scope, depth + 1);
     return false;
+  }
+  if (n.type === "attribute" && classConstant(model, n, scope)) return true;
+  // settings.ORDERS_TABLE, conf.TABLE_PREFIX: an UPPER_CASE constant of an imported module (configuration, not input)
+  if (n.type === "attribute" && /^[A-Z][A-Z0-9_]*$/.test(model.text(n.childForFieldName("attribute")!))) {
+    const obj = n.childForFieldName("object")!;
+    const found = obj.type === "identifier" ? model.lookup(model.text(obj), scope, obj.startIndex) : null;
+    if (found?.binding.kind === "import") return true;
+  }
+  if (n.type === "subscript" && n.childForFieldName("value") && constantTable(model, n.childForFieldName("value")!, scope)) return true;
+  if (n.type === "unary_operator") return true;
+  // 'c.relispartition' if supported else 'FALSE'
+  if (n.type === "conditional_expression" && depth < 3) {
+    const [a, , b] = n.namedChildren;
+    return !!a && !!b && isHarmlessValue(model, a, scope, depth + 1) && isHarmlessValue(model, b, scope, depth + 1);
+  }
+  if (n.type === "binary_operator" && ["+", "-", "//"].includes(model.text(n.childForFieldName("operator")!))) {
+    // i + 1: a number (a string operand would raise TypeError)
+    const l = n.childForFieldName("left");
+    const r = n.childForFieldName("right");
+    if ((l && ["integer", "float"].includes(l.type)) || (r && ["integer", "float"].includes(r.type))) return true;
   }
   if (n.type === "binary_operator" && model.text(n.childForFieldName("operator")!) === "*") {
     // " " * indent, "?" * n: a constant repeated
@@ -108,15 +167,28 @@ export function isHarmlessValue(model: FileModel, n: Node, scope: Scope, depth =
   return false;
 }
 
-/** `", ".join("?" * len(ids))`, `",".join(["%s"] * n)`, `", ".join("?" for _ in ids)`. */
+/** `", ".join("?" * len(ids))`, `",".join(["%s"] * n)`, `", ".join("?" for _ in ids)`; `", ".join(qn(c) for c in cols)`. */
 function placeholderJoin(model: FileModel, call: Node): boolean {
   const args = call.childForFieldName("arguments");
   if (!args) return false;
+  // a join of quoted identifiers or constants: `", ".join(self.quote_name(c) for c in cols)`, `", ".join([qn(a), "id"])`
+  // `f(x for x in y)`: the generator is the arguments node itself
+  const only = args.type === "generator_expression" ? [args] : args.namedChildren.filter((c) => c.type !== "comment");
+  if (only.length === 1) {
+    const it = only[0];
+    const scope = scopeOf(model, it);
+    if ((it.type === "generator_expression" || it.type === "list_comprehension") && it.childForFieldName("body")) {
+      if (isHarmlessValue(model, it.childForFieldName("body")!, scope, 2)) return true;
+    } else if ((it.type === "list" || it.type === "tuple") && it.namedChildCount > 0) {
+      if (it.namedChildren.every((c) => c.type === "comment" || isHarmlessValue(model, c, scope, 2))) return true;
+    }
+  }
   let strings = 0;
   for (const d of walk(args)) {
     if (d.type !== "string") continue;
     const text = d.namedChildren.filter((c) => c.type === "string_content").map((c) => model.text(c)).join("");
-    if (!/^[\s,?%s()]*$/.test(text) || d.namedChildren.some((c) => c.type === "interpolation")) return false;
+    // "?", "%s", ", " — or one placeholder wrapped in a function: "QUOTE(?)"
+    if ((!/^[\s,?%s()]*$/.test(text) && !/^\s*,?\s*[A-Za-z_]+\(\s*(?:\?|%s)\s*\)\s*,?\s*$/.test(text)) || d.namedChildren.some((c) => c.type === "interpolation")) return false;
     strings++;
   }
   return strings > 0;
@@ -146,8 +218,18 @@ export function builtValues(model: FileModel, n: Node, scope: Scope): Node[] | n
         if (!op || !left || !right) break;
         if (model.text(op) === "%") {
           todo.push(left);
-          if (right.type === "tuple") values.push(...right.namedChildren);
-          else values.push(right);
+          // a value formatted with %d/%i/%f… is a number by the time it reaches the query
+          const numeric = numericConversions(model, left, scope);
+          if (right.type === "tuple") values.push(...right.namedChildren.filter((c, i) => c.type !== "comment" && !numeric.positions.has(i)));
+          else if (right.type === "dictionary") {
+            for (const pair of right.namedChildren) {
+              if (pair.type !== "pair") continue;
+              const k = pair.childForFieldName("key");
+              const kv = k ? model.classify(k, scope) : null;
+              if (kv?.kind === "constant" && numeric.names.has(kv.value!)) continue;
+              if (pair.childForFieldName("value")) values.push(pair.childForFieldName("value")!);
+            }
+          } else if (!numeric.positions.has(0)) values.push(right);
         } else if (model.text(op) === "+") {
           for (const side of [left, right]) {
             const k = model.classify(side, scope).kind;
@@ -171,6 +253,24 @@ export function builtValues(model: FileModel, n: Node, scope: Scope): Node[] | n
   return values;
 }
 
+/** The `%` conversions of a constant template that format numbers: by position (in a tuple) and by `%(name)d`. */
+function numericConversions(model: FileModel, template: Node, scope: Scope): { positions: Set<number>; names: Set<string> } {
+  const out = { positions: new Set<number>(), names: new Set<string>() };
+  const v = model.classify(template, scope);
+  if (v.kind !== "constant") return out;
+  let i = 0;
+  for (const m of v.value!.matchAll(/%(?:\(([^)]*)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?([diouxXeEfFgGc%])?/g)) {
+    const conv = m[2];
+    if (conv === "%") continue;
+    if (conv && conv !== "c" && conv !== undefined && /[diouxXeEfFgG]/.test(conv)) {
+      if (m[1] !== undefined) out.names.add(m[1]);
+      else out.positions.add(i);
+    }
+    if (m[1] === undefined) i++;
+  }
+  return out;
+}
+
 const KIND_WORDS: Record<string, string> = {
   fstring: "an f-string",
   percent: "`%` formatting",
@@ -182,6 +282,8 @@ export interface BuiltQuery {
   kind: string;
   /** the name the query was stored in first, when it was built earlier */
   via?: string;
+  /** where it was built, when that is an earlier statement of the same scope */
+  origin?: Node;
 }
 
 /** Whether `n` is a query built from values (directly or through a name bound in the same scope). */
@@ -196,7 +298,7 @@ export function builtQuery(model: FileModel, n: Node, scope: Scope, requireSql: 
   const found = looked && binding ? { scope: looked.scope, binding } : null;
   if (!found || found.scope !== scope || found.binding.kind !== "local" || !found.binding.value) return null;
   const viaBinding = builtDirect(model, found.binding.value, scope, requireSql);
-  if (viaBinding) return { ...viaBinding, via: name };
+  if (viaBinding) return { ...viaBinding, via: name, origin: found.binding.value };
   // q = "SELECT …"; q += f" WHERE id = {x}"
   const start = found.binding.value;
   if (model.classify(start, scope).kind !== "constant" || (requireSql && !looksLikeSql(literalText(model, start, scope)))) return null;
@@ -210,11 +312,11 @@ export function builtQuery(model: FileModel, n: Node, scope: Scope, requireSql: 
     if (k === "constant" || k === "literal") continue;
     if (k === "name" || k === "call") {
       if (isHarmlessValue(model, right, scope)) continue;
-      return { kind: "concat", via: name };
+      return { kind: "concat", via: name, origin: aug };
     }
     const values = builtValues(model, right, scope);
     if (values && values.every((v) => isHarmlessValue(model, v, scope))) continue;
-    return { kind: k === "fstring" || k === "percent" || k === "format" ? k : "concat", via: name };
+    return { kind: k === "fstring" || k === "percent" || k === "format" ? k : "concat", via: name, origin: aug };
   }
   return null;
 }
@@ -222,7 +324,7 @@ export function builtQuery(model: FileModel, n: Node, scope: Scope, requireSql: 
 function builtDirect(model: FileModel, n: Node, scope: Scope, requireSql: boolean): BuiltQuery | null {
   const values = builtValues(model, n, scope);
   if (!values) return null;
-  if (values.length && values.every((v) => isHarmlessValue(model, v, scope))) return null;
+  if (values.every((v) => isHarmlessValue(model, v, scope))) return null;
   if (requireSql && !looksLikeSql(literalText(model, n, scope))) return null;
   return { kind: model.classify(n, scope).kind };
 }
@@ -244,6 +346,14 @@ const FORM_OF = new Map<string, SqlSink>([
   ["execute", "execute"],
   ["executemany", "execute"],
   ["executescript", "execute"],
+  // asyncpg / databases / aiopg-style: the query is the first argument
+  ["fetch", "execute"],
+  ["fetchrow", "execute"],
+  ["fetchval", "execute"],
+  ["fetch_all", "execute"],
+  ["fetch_one", "execute"],
+  ["fetch_val", "execute"],
+  ["query", "execute"],
   ["text", "text"],
   ["raw", "raw"],
   ["read_sql", "read_sql"],
@@ -319,7 +429,8 @@ export function describeBuilt(found: BuiltQuery): string {
 
 function hit(model: FileModel, template: string, call: CallSite, found: BuiltQuery, sink: string): Hit<SqlData> {
   const message = template.replace("{how}", describeBuilt(found)).replace("{sink}", sink);
-  return { node: call.node, call, callee: sink, message, data: { kind: found.kind, via: found.via ?? null } };
+  const origin = found.origin && found.origin.startIndex < call.start ? { origin: found.origin } : {};
+  return { node: call.node, call, callee: sink, message, ...origin, data: { kind: found.kind, via: found.via ?? null } };
 }
 
 /** Django `.extra(select={...}, where=[...], tables=[...], order_by=[...])` with a built piece. */

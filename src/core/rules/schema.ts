@@ -42,6 +42,10 @@ const valueFields = {
   resolves: z.array(z.string()).min(1).optional(),
   /** the value resolves to a dotted name this regular expression matches */
   resolves_matches: z.string().optional(),
+  /** the value names one of these classes or a class derived from one (bases followed through the file's own classes) */
+  subclass_of: z.array(z.string()).min(1).optional(),
+  /** the value names a class or function defined in this file (its behaviour is the file's own) */
+  defined_in_file: z.literal(true).optional(),
   /** SQL built from values (an f-string, `%`, `.format()`, `+`), here or in a name assigned earlier in the function; `{how}` in the message says how */
   sql: z.literal("built").optional(),
   /** a dict with this key (constant) whose value equals `equals`, or a list/tuple holding an item equal to `item` */
@@ -327,6 +331,8 @@ export const TaintSpec = z
     sanitizers: z.array(TaintSanitizer).optional(),
     /** kinds of sources (default remote and local: requests, input(), sys.argv) */
     threats: z.array(z.enum(THREATS)).min(1).optional(),
+    /** a name checked against an allow-list (`if x not in PLUGINS: raise`) is clean, with or without sanitizer calls */
+    allow_lists: z.literal(true).optional(),
   })
   .strict();
 
