@@ -10,7 +10,6 @@ import type { FileModel, Scope, CallSite } from "./scope.js";
 const FLASK_ATTRS = new Set(["args", "form", "values", "json", "data", "files", "headers", "cookies", "get_json", "get_data", "view_args", "stream"]);
 const DJANGO_ATTRS = new Set(["GET", "POST", "body", "COOKIES", "FILES", "META", "headers", "data", "query_params"]);
 const ROUTE_DECORATORS = new Set(["get", "post", "put", "delete", "patch", "api_route", "websocket"]);
-const MAX_EXPR_NODES = 4000;
 
 export interface TaintSource {
   /** e.g. "`request.args` (line 4)" */
@@ -128,9 +127,9 @@ export class TaintIndex {
 
   /** Whether an expression carries untrusted data, and from where. */
   private exprTaint(expr: Node, scope: Scope, ft: FunctionTaint): TaintSource | null {
+    // every node of the expression: a bound here would let a source past it go unseen
     const todo: Node[] = [expr];
-    let visited = 0;
-    while (todo.length && visited++ < MAX_EXPR_NODES) {
+    while (todo.length) {
       const n = todo.pop()!;
       if (n.type === "identifier") {
         const src = ft.names.get(this.model.text(n));
