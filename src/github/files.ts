@@ -12,6 +12,7 @@ import { statusOf } from "./octokit.js";
 import type { SkippedFile } from "../core/finding.js";
 import { parseFilePatch, filePatchFromContents, inOneHunk, type FilePatch } from "../core/hunks.js";
 import type { SourceFile } from "../core/report.js";
+import { decodePythonSource, declaresOtherEncoding } from "../core/decode.js";
 
 export const MAX_FILES = 3000;
 /** objects per GraphQL request: GitHub's node limit allows far more; 100 keeps an answer of big files reasonable */
@@ -204,15 +205,10 @@ export async function readConfigRest(gh: GitHub, repo: RepoRef, start?: { text: 
   return { data, problems };
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-/** Decode file bytes: strips a BOM; null when not UTF-8. */
+/** Decode file bytes as Python does (BOM, PEP 263 coding cookie, else UTF-8); null when they are not Python source text. */
 export function decodeText(bytes: Uint8Array): string | null {
-  try {
-    return utf8.decode(bytes).replace(/^\uFEFF/, "");
-  } catch {
-    return null;
-  }
+  const decoded = decodePythonSource(bytes);
+  return "text" in decoded ? decoded.text : null;
 }
 
 /** A file's text at a commit over REST (raw media type: works up to 100 MB); null when unreadable. */
@@ -274,7 +270,8 @@ export async function prepareFiles(gh: GitHub, repo: RepoRef, files: ChangedFile
 
   for (const f of files) {
     let blob = texts.get(`${opts.headSha}:${f.path}`) ?? null;
-    if (blob?.isTruncated) blob = null;
+    // GitHub's text is UTF-8: a file declaring another encoding is read again as bytes
+    if (blob?.isTruncated || (blob?.text && declaresOtherEncoding(blob.text))) blob = null;
     let text: string | null = blob?.text ?? null;
     let binary = blob?.isBinary ?? false;
     let size = blob?.byteSize ?? (text?.length ?? 0);
