@@ -1,11 +1,14 @@
 /**
  * Fix builders for the command rules.
  *
- * A shell command built from values gets one of two fixes, both review tier:
- * - an argument list without the shell, when the literal parts use no shell feature and every
- *   value is a whole word (`subprocess.check_output(["git", "log", branch])`);
- * - else the shell is kept and each value is wrapped in `shlex.quote(...)` (dropping the template's
- *   own quotes around it: `'{x}'` → `{shlex.quote(x)}`).
+ * A shell command built from values (an f-string, `%`, `.format()` or `+`) run by this process
+ * gets one fix, review tier: an argument list without the shell, when the literal parts use no
+ * shell feature and every value is a whole word (`os.system("ping -c 1 " + host)` →
+ * `subprocess.run(["ping", "-c", "1", host], check=False)`). Otherwise it is explained: a
+ * suggestion that keeps the local shell and quotes the values (`shlex.quote`) leaves the shell —
+ * what the finding is about — in place, so it is never offered one-click.
+ * A command run by a remote shell (SSH) has no shell to drop: there each value is wrapped in
+ * `shlex.quote(...)` (dropping the template's own quotes around it: `'{x}'` → `{shlex.quote(x)}`).
  * A command held in a variable is explained, never rewritten: `shell=False` on a string raises
  * FileNotFoundError and `shlex.split` changes what a command using shell features means.
  */
@@ -86,10 +89,28 @@ function argvItems(model: FileModel, tpl: CommandTemplate, scope: Scope): string
   }
   const q = tpl.quote === "'" ? "'" : '"';
   return words.map((w) => {
-    if (w.t === "text") return `${q}${model.source.slice(w.start, w.end)}${q}`;
+    if (w.t === "text") {
+      // as written when the word is one run of plain characters; else spelled anew (a word split over
+      // `+` operands, `%%`, a raw string's backslash would not survive being copied into a plain literal)
+      const written = model.source.slice(w.start, w.end);
+      return written === w.text && !written.includes("\\") ? `${q}${written}${q}` : pythonString(w.text, q);
+    }
     const text = model.text(w.hole.expr);
     return w.hole.numeric ? `str(${text})` : text;
   });
+}
+
+/** A Python string literal for `text` in the quote `q`. */
+function pythonString(text: string, q: string): string {
+  let out = "";
+  for (const ch of text) {
+    if (ch === "\\" || ch === q) out += `\\${ch}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\t") out += "\\t";
+    else if (ch < " " || ch === "\x7f") out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`;
+    else out += ch;
+  }
+  return `${q}${out}${q}`;
 }
 
 /** The no-shell rewrite for the callee, or the reason it does not apply. */
@@ -97,7 +118,6 @@ function argvRoute(ctx: FixContext, d: CommandData, tpl: CommandTemplate): FixPr
   const { model, match } = ctx;
   const call = match.call!;
   const callee = match.callee ?? "";
-  if (tpl.kind !== "constant" && tpl.kind !== "fstring") return { reason: "only f-string and constant commands are turned into argument lists" };
   if (d.viaArgv || d.script.id !== d.argument.id) return { reason: "the command is already inside an argument list" };
   const items = argvItems(model, tpl, call.scope);
   if ("reason" in items) return items;
@@ -109,8 +129,7 @@ function argvRoute(ctx: FixContext, d: CommandData, tpl: CommandTemplate): FixPr
     let sp = importedName(model, "subprocess", call);
     const imports: string[] = [];
     if (!sp) {
-      // an f-string keeps its shell and gets quoted instead: no new import for a bigger change
-      if (tpl.kind !== "constant" || !nameIsFree(model, "subprocess", call)) return { reason: "`subprocess` is not imported" };
+      if (!nameIsFree(model, "subprocess", call)) return { reason: "the name `subprocess` means something else here" };
       sp = "subprocess";
       imports.push("import subprocess");
     }
@@ -210,7 +229,19 @@ function shlexRoute(ctx: FixContext, tpl: CommandTemplate): FixProposal | FixDec
   return { edits, caveat, imports, localImportOk: true };
 }
 
-/** A shell command built from values → an argument list without the shell, or `shlex.quote` around each value. */
+/** Callees that start a process on this machine: their shell can go, and a fix must not keep it. */
+const LOCAL_PROCESS = /^(os|subprocess|asyncio|commands|popen2)\./;
+
+const KEEPS_SHELL_EXAMPLE = `import subprocess
+
+# no shell: one list item per argument, nothing to escape
+subprocess.run(["ping", "-c", "1", host], check=False)
+
+# pipes and redirections can be done in Python: run each program without a shell
+ping = subprocess.run(["ping", "-c", "1", host], capture_output=True, text=True, check=False)
+`;
+
+/** A shell command built from values → an argument list without the shell; for a remote shell, `shlex.quote` around each value. */
 const shellCommandFix: FixBuilder = (ctx) => {
   const { model, match } = ctx;
   const d = match.data as CommandData | undefined;
@@ -235,6 +266,14 @@ const shellCommandFix: FixBuilder = (ctx) => {
   const argv = argvRoute(ctx, d, tpl);
   if (!("reason" in argv)) return argv;
   if (d.level === "constant") return decline(argv.reason);
+  // quoting the values keeps a local shell, which is what the finding is about: explain instead
+  if (LOCAL_PROCESS.test(match.callee ?? "") || d.viaArgv || keywordArgument(model, call, "shell")) {
+    return {
+      decline: `${argv.reason}, so no argument list can replace the shell here: run the program without a shell (one list item per argument); if the shell is truly needed, quote every value with \`shlex.quote(...)\``,
+      example: KEEPS_SHELL_EXAMPLE,
+      byDesign: true,
+    };
+  }
   return shlexRoute(ctx, tpl);
 };
 
