@@ -9,6 +9,7 @@ import { loadRules, type RuleSet } from "./core/rules/load.js";
 import { AnalysisQueue, InProcessScheduler, type Scheduler } from "./github/queue.js";
 import { RedisScheduler } from "./github/redis-queue.js";
 import { analyzePullRequest, type PullTarget } from "./github/pipeline.js";
+import type { AnalysisPool } from "./core/pool.js";
 import { targetFromPullRequest, targetsFromRerun } from "./github/events.js";
 import { CHECK_NAME } from "./github/check.js";
 import { DEFAULT_LIMIT_POLICY, type GitHub, type LimitPolicy, type Sleep } from "./github/octokit.js";
@@ -20,6 +21,10 @@ export interface HunkGuardOptions {
   /** where analyses run; by default a RedisScheduler when REDIS_URL is set, else in process */
   scheduler?: Scheduler;
   timeoutMs?: number;
+  /** worker threads for the analyses (default: the process's shared pool; null: the main thread) */
+  pool?: AnalysisPool | null;
+  /** a file taking longer than this on the pool is not analysed (default 60 s) */
+  fileTimeoutMs?: number;
   /** how to wait out a secondary rate limit (tests pass one that does not wait) */
   sleep?: Sleep;
   /** bounds for secondary-rate-limit retries of mutations */
@@ -46,7 +51,16 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
       log: context.log,
       analyseHere: () =>
         analyzePullRequest(
-          { gh, rules, loadConfig: () => context.config("hunkguard.yml"), log: context.log, timeoutMs: options.timeoutMs, limits },
+          {
+            gh,
+            rules,
+            loadConfig: () => context.config("hunkguard.yml"),
+            log: context.log,
+            timeoutMs: options.timeoutMs,
+            limits,
+            ...(options.pool !== undefined ? { pool: options.pool } : {}),
+            ...(options.fileTimeoutMs !== undefined ? { fileTimeoutMs: options.fileTimeoutMs } : {}),
+          },
           target,
         ),
     });

@@ -32,6 +32,8 @@ export const CONFIG_KEYS = {
   drafts: z.boolean(),
   /** files larger than this many bytes are skipped and listed in the check */
   max_file_bytes: z.number().int().min(1024).max(50 * 1024 * 1024),
+  /** the conclusion when a file could not be analysed (skipped, a rule failed, code that did not parse): never `success` */
+  unanalysed: z.enum(["neutral", "failure"]),
 } as const;
 
 export type RepoConfig = { [K in keyof typeof CONFIG_KEYS]: z.infer<(typeof CONFIG_KEYS)[K]> };
@@ -48,6 +50,7 @@ export const DEFAULT_CONFIG: RepoConfig = {
   max_inline_comments: 30,
   drafts: true,
   max_file_bytes: 2 * 1024 * 1024,
+  unanalysed: "neutral",
 };
 
 export interface ConfigResult {

@@ -68,10 +68,12 @@ export interface Tally {
   partiallyParsed: string[];
   ruleFailures: { rule: string; path: string; error: string }[];
   withheldFixes: { rule: string; path: string; line: number; reason: string }[];
+  /** files analysed only in part (code on the lines that count did not parse); see `notAnalysed` in report.ts */
+  incomplete: { path: string; reason: string }[];
 }
 
 export function emptyTally(): Tally {
-  return { suppressed: 0, outsideDiff: 0, partiallyParsed: [], ruleFailures: [], withheldFixes: [] };
+  return { suppressed: 0, outsideDiff: 0, partiallyParsed: [], ruleFailures: [], withheldFixes: [], incomplete: [] };
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -9,6 +9,7 @@ import type { ArgCondition, CallPattern } from "./rules/schema.js";
 import type { Rule, RuleSet } from "./rules/load.js";
 import type { Confidence, Severity } from "./finding.js";
 import { MATCHERS } from "./matchers/index.js";
+import { AnalysisStopped } from "./stopped.js";
 import { argument, keywordArgument, hasKwargsSplat } from "./args.js";
 
 // matchers and fixes import these from ./args.js (importing them from here would be a cycle)
@@ -119,14 +120,16 @@ export function fillMessage(template: string, vars: Record<string, string | unde
   return template.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
 }
 
-/** Run every enabled rule over one file model. */
-export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Rule) => boolean): MatchOutcome {
+/** Run every enabled rule over one file model; `checkpoint` is called between rules (it may throw to stop). */
+export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Rule) => boolean, checkpoint: () => void = () => {}): MatchOutcome {
   const matches: RawMatch[] = [];
   const failures: MatchOutcome["failures"] = [];
   const isOn = enabled ?? (() => true);
+  const byCall = new Map<CallSite, Set<Rule>>();
 
   // 1. call patterns: one pass over call sites
-  for (const call of model.calls) {
+  for (const [k, call] of model.calls.entries()) {
+    if ((k & 1023) === 0) checkpoint();
     // a call pattern's finding is the call itself
     if (!model.inFocus(call.start)) continue;
     let candidates = rules.callIndex.get(call.lastName);
@@ -148,8 +151,11 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
         failures.push({ rule: rule.id, error: (e as Error).message });
         continue;
       }
-      // one finding per rule and call, even when several patterns of the rule match
-      if (matches.some((m) => m.rule === rule && m.node.id === call.node.id)) continue;
+      // one finding per rule and call, even when several patterns of the rule match (a set: not a scan of every match so far)
+      const ruled = byCall.get(call) ?? new Set<Rule>();
+      if (ruled.has(rule)) continue;
+      ruled.add(rule);
+      byCall.set(call, ruled);
       matches.push({
         rule,
         node: call.node,
@@ -165,6 +171,7 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
   // 2. raw queries and named matchers
   for (const rule of rules.rules) {
     if (!isOn(rule)) continue;
+    checkpoint();
     try {
       if (rule.compiledQuery) {
         for (const cap of rule.compiledQuery.captures(model.parsed.tree.rootNode)) {
@@ -189,6 +196,8 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
         }
       }
     } catch (e) {
+      // a stop asked for by the checkpoint is not this rule's failure
+      if (e instanceof AnalysisStopped) throw e;
       failures.push({ rule: rule.id, error: (e as Error).message });
     }
   }
