@@ -272,6 +272,26 @@ describe("item 20 (a): a fix whose finding is still there is never posted as a s
     expect(gh.completion.output.annotations[0]).not.toHaveProperty("raw_details");
   });
 
+  test("a fix that would not parse, or would raise another rule's finding, is not posted either", async () => {
+    const base = RULES.byId.get("yaml-load")!;
+    // `yaml.safe_load(f, Loader=1 +)`: no longer parses
+    const broken: Rule = { ...base, id: "gate-broken-fix", fix: { safety: "safe", edits: [{ rename_callee: "yaml.safe_load" }, { set_keyword: { name: "Loader", value: "1 +" } }] } };
+    // `yaml.safe_load(f, extra=eval(raw))`: the YAML finding goes, an eval finding comes
+    const trading: Rule = { ...base, id: "gate-trading-fix", fix: { safety: "safe", edits: [{ rename_callee: "yaml.safe_load" }, { set_keyword: { name: "extra", value: "eval(raw)" } }] } };
+    for (const [rule, reason] of [[broken, "the fixed code would not parse"], [trading, "the fix would raise another finding (eval)"]] as const) {
+      const app = await appWith(buildRuleSet([rule, RULES.byId.get("eval")!]));
+      const gh = analysisOf(new GitHubMock(), [added("app/cfg.py", "import yaml\n\ncfg = yaml.load(f)\n")]).threads().review().checkUpdate(7000);
+
+      await app.deliver("pull_request", pullRequestPayload());
+
+      gh.done();
+      nock.cleanAll();
+      const [comment] = gh.reviews[0].comments;
+      expect(suggestionsIn(comment.body)).toEqual([]);
+      expect(comment.body).toContain(`_No one-click fix: ${reason}._`);
+    }
+  });
+
   test("the same with hundreds of fixes in one file (checked in batches): none is offered", () => {
     const base = RULES.byId.get("yaml-load")!;
     const stubborn: Rule = { ...base, fix: { safety: "safe", edits: [{ set_keyword: { name: "Loader", value: "yaml.FullLoader" } }] } };
@@ -280,5 +300,35 @@ describe("item 20 (a): a fix whose finding is still there is never posted as a s
     expect(a.findings).toHaveLength(300);
     expect(a.findings.filter((f) => f.fix?.replacement !== undefined)).toEqual([]);
     expect(new Set(a.withheldFixes.map((w) => w.reason))).toEqual(new Set(["the finding is still there after the fix"]));
+
+    // a fix that trades the finding for another rule's is not offered in a batch either
+    const trading: Rule = { ...base, id: "gate-trading-fix", fix: { safety: "safe", edits: [{ rename_callee: "yaml.safe_load" }, { set_keyword: { name: "extra", value: "eval(raw)" } }] } };
+    const t = analyzeSource("many.py", code, { rules: buildRuleSet([trading, RULES.byId.get("eval")!]) });
+    expect(t.findings).toHaveLength(300);
+    expect(t.findings.filter((f) => f.fix?.replacement !== undefined)).toEqual([]);
+    expect(new Set(t.withheldFixes.map((w) => w.reason))).toEqual(new Set(["the fix would raise another finding (eval)"]));
+  });
+
+  test("in batches too: fixes that would not parse are found by halving, and each is withheld; the good ones are offered", () => {
+    const base = RULES.byId.get("yaml-load")!;
+    const broken: Rule = { ...base, id: "gate-broken-fix", fix: { safety: "safe", edits: [{ rename_callee: "yaml.safe_load" }, { set_keyword: { name: "Loader", value: "1 +" } }] } };
+    // 300 calls, every fix broken
+    const code = `import yaml\n${Array.from({ length: 300 }, (_, i) => `c${i} = yaml.load(f${i})`).join("\n")}\n`;
+    const a = analyzeSource("many.py", code, { rules: buildRuleSet([broken]) });
+    expect(a.findings).toHaveLength(300);
+    expect(a.findings.filter((f) => f.fix?.replacement !== undefined)).toEqual([]);
+    // halving 300 broken fixes needs more parses than a file may spend: the rest say so, none is lost
+    const reasons = new Set(a.withheldFixes.map((w) => w.reason));
+    expect(reasons.has("the fixed code would not parse")).toBe(true);
+    expect([...reasons].every((r) => r === "the fixed code would not parse" || r.startsWith("HunkGuard's budget for checking fixes in this file is spent"))).toBe(true);
+    expect(a.withheldFixes).toHaveLength(300);
+
+    // one broken fix among 299 good ones: found, and the others offered
+    const mixed = buildRuleSet([base, { ...broken, match: { patterns: [{ calls: ["pickle.loads"] }] } }]);
+    const code2 = `import yaml\nimport pickle\n${Array.from({ length: 300 }, (_, i) => (i === 137 ? `c${i} = pickle.loads(f${i})` : `c${i} = yaml.load(f${i})`)).join("\n")}\n`;
+    const b = analyzeSource("mixed.py", code2, { rules: mixed });
+    expect(b.findings).toHaveLength(300);
+    expect(b.findings.filter((f) => f.fix?.replacement !== undefined)).toHaveLength(299);
+    expect(b.withheldFixes).toEqual([{ rule: "gate-broken-fix", line: 140, reason: "the fixed code would not parse" }]);
   });
 });
