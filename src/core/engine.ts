@@ -281,13 +281,15 @@ export function analyzeSource(path: string, source: string, opts: AnalyzeOptions
     );
     pending.forEach((r, k) => (r.outcome = reasons[k] ? r.pending!.explain(reasons[k]!) : { fix: r.pending!.fix }));
   }
+  // no output repeats a secret of the file, whichever rule made it (before companions are shared:
+  // a suggestion withheld here must not be the one that carries another fix's import)
+  const redactor = reported.length || failures.length ? redactorFor(source, secretLiterals(matches)) : null;
+  if (redactor) for (const r of reported) r.outcome = redactOutcome(redactor, r.outcome);
   shareCompanions(reported);
 
-  // no output repeats a secret of the file, whichever rule made it
-  const redactor = reported.length || failures.length ? redactorFor(source, secretLiterals(matches)) : null;
   for (const r of reported) {
     const m = r.match;
-    const outcome = redactor ? redactOutcome(redactor, r.outcome) : r.outcome;
+    const outcome = r.outcome;
     if (outcome.withheld) result.withheldFixes.push({ rule: m.rule.id, line: r.line, reason: outcome.withheld });
     result.findings.push({
       rule: m.rule.id,

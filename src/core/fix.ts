@@ -257,22 +257,34 @@ export class FixValidator {
    * never keep two fixes apart.
    */
   private batches(items: { suggestions: Suggestion[] }[], todo: number[]): number[][] {
+    // a batch's main suggestions are added in line order and never overlap: sorted by start and by end
     type Batch = { members: number[]; mains: [number, number][]; companions: [number, number][] };
     const batches: Batch[] = [];
-    const overlaps = (list: [number, number][], s: number, e: number) => list.some(([ts, te]) => s <= te && ts <= e);
+    const hitsMain = (mains: [number, number][], s: number, e: number) => {
+      // the last main starting at or before `e` is the only one that can reach `s`
+      let lo = 0;
+      let hi = mains.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (mains[mid][0] <= e) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo > 0 && mains[lo - 1][1] >= s;
+    };
+    const hitsAny = (list: [number, number][], s: number, e: number) => list.some(([ts, te]) => s <= te && ts <= e);
     const order = [...todo].sort((a, b) => items[a].suggestions[0].startLine - items[b].suggestions[0].startLine);
     for (const i of order) {
       const [main, ...companions] = items[i].suggestions;
       const free = (b: Batch) =>
-        !overlaps(b.mains, main.startLine, main.endLine) &&
-        !overlaps(b.companions, main.startLine, main.endLine) &&
-        companions.every((c) => !overlaps(b.mains, c.startLine, c.endLine));
+        !hitsMain(b.mains, main.startLine, main.endLine) &&
+        !hitsAny(b.companions, main.startLine, main.endLine) &&
+        companions.every((c) => !hitsMain(b.mains, c.startLine, c.endLine));
       // the last batch first: with the fixes in line order, it is the one most likely to be free
       let target = batches.length && free(batches[batches.length - 1]) ? batches[batches.length - 1] : batches.find(free);
       if (!target) batches.push((target = { members: [], mains: [], companions: [] }));
       target.members.push(i);
       target.mains.push([main.startLine, main.endLine]);
-      for (const c of companions) if (!overlaps(target.companions, c.startLine, c.endLine)) target.companions.push([c.startLine, c.endLine]);
+      for (const c of companions) if (!hitsAny(target.companions, c.startLine, c.endLine)) target.companions.push([c.startLine, c.endLine]);
     }
     return batches.map((b) => b.members);
   }
