@@ -9,6 +9,7 @@ import { loadRules, type RuleSet } from "./core/rules/load.js";
 import { AnalysisQueue, HeadMemory, InProcessScheduler, type Scheduler } from "./github/queue.js";
 import { RedisScheduler } from "./github/redis-queue.js";
 import { analyzePullRequest, type PullTarget } from "./github/pipeline.js";
+import type { AnalysisPool } from "./core/pool.js";
 import { targetFromPullRequest, targetsFromRerun } from "./github/events.js";
 import { CHECK_NAME } from "./github/check.js";
 import { DEFAULT_LIMIT_POLICY, describeError, type GitHub, type LimitPolicy, type Sleep } from "./github/octokit.js";
@@ -22,6 +23,10 @@ export interface HunkGuardOptions {
   timeoutMs?: number;
   /** how long one GitHub request may take (default 30 s) */
   requestTimeoutMs?: number;
+  /** worker threads for the analyses (default: the process's shared pool; null: the main thread) */
+  pool?: AnalysisPool | null;
+  /** a file taking longer than this on the pool is not analysed (default 60 s) */
+  fileTimeoutMs?: number;
   /** how to wait out a secondary rate limit (tests pass one that does not wait) */
   sleep?: Sleep;
   /** bounds for secondary-rate-limit retries of mutations */
@@ -51,7 +56,17 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
       log: context.log,
       analyseHere: async () =>
         analyzePullRequest(
-          { gh, rules: await rules, analysedHeads, log: context.log, timeoutMs: options.timeoutMs, requestTimeoutMs: options.requestTimeoutMs, limits },
+          {
+            gh,
+            rules: await rules,
+            analysedHeads,
+            log: context.log,
+            timeoutMs: options.timeoutMs,
+            requestTimeoutMs: options.requestTimeoutMs,
+            limits,
+            ...(options.pool !== undefined ? { pool: options.pool } : {}),
+            ...(options.fileTimeoutMs !== undefined ? { fileTimeoutMs: options.fileTimeoutMs } : {}),
+          },
           target,
         ),
     });

@@ -10,7 +10,7 @@
  * Exit codes: 0 nothing at or above --fail-on, 1 a finding at or above it, 2 usage or input error
  * (input errors do not stop the run: every other file is still scanned and reported).
  */
-import { readFileSync, readdirSync, statSync, lstatSync, existsSync } from "node:fs";
+import { readFileSync, readdirSync, statSync, lstatSync, existsSync, realpathSync } from "node:fs";
 import { join, relative, resolve, isAbsolute, sep, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { loadRules, RuleLoadError, type Rule, type RuleSet } from "./core/rules/load.js";
-import { newReport, analyzeInto, finishReport, DEFAULT_LIMITS, type Report } from "./core/report.js";
+import { newReport, analyzeInto, finishReport, notAnalysed, DEFAULT_LIMITS, type Report } from "./core/report.js";
 import { AnalysisPool, analyzeMany, defaultWorkerUrl, mergeReports, type PoolFile } from "./core/pool.js";
 import { maskStringLiterals, type FilterMode } from "./core/engine.js";
 import { parseConfig, ruleFilter, pathSelector, DEFAULT_CONFIG, type RepoConfig } from "./core/config.js";
@@ -29,6 +29,7 @@ import { parse as parseYaml } from "yaml";
 import { SEVERITY_RANK, type Finding, type Fix, type Severity } from "./core/finding.js";
 import { parseUnifiedDiff, inOneHunk, DiffParseError, type FileDiff } from "./core/hunks.js";
 import { toSarif } from "./core/sarif.js";
+import { decodePythonSource } from "./core/decode.js";
 
 // ---------------------------------------------------------------------------------------------
 // I/O handed in by the caller
@@ -89,12 +90,15 @@ Options:
                                   (default high; review: the repo config's fail_on).
   --min-severity high|medium|low  Report only findings at or above this severity (default low).
   --no-fixes                      Do not build suggested fixes.
+  --allow-unanalysed              Exit by the findings alone when a file could not be analysed
+                                  (by default such a file makes the exit code 2).
   -h, --help                      Show this help.
   --version                       Print the version.
 
 Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 usage or input error (a missing
-path, a diff that is not a diff, no base for review). Unreadable, binary or non-UTF-8 files are
-listed as skipped and do not stop the scan.
+path, a diff that is not a diff, no base for review), or a file that could not be analysed (not
+Python text, over the size limit, a rule that failed on it, code on the scanned lines that does not
+parse) unless --allow-unanalysed. Such files are named, and do not stop the scan.
 Folders not entered: ${[...SKIPPED_DIRS].join(", ")}.
 Suppress a finding with \`# nosec\`, \`# noqa: S301\` or \`# hunkguard: ignore[rule-id]\` on its line.
 `;
@@ -114,6 +118,8 @@ interface Options {
   fixes: boolean;
   diff?: string;
   base?: string;
+  /** a file not analysed does not make the exit code 2 */
+  allowUnanalysed: boolean;
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -136,6 +142,7 @@ function parseOptions(argv: string[]): Options | "help" | "version" {
         "fail-on": { type: "string" },
         "min-severity": { type: "string" },
         "no-fixes": { type: "boolean" },
+        "allow-unanalysed": { type: "boolean" },
         diff: { type: "string" },
         base: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -162,6 +169,7 @@ function parseOptions(argv: string[]): Options | "help" | "version" {
     fixes: !values["no-fixes"],
     diff: values.diff,
     base: values.base,
+    allowUnanalysed: values["allow-unanalysed"] === true,
   };
   if (opts.diff !== undefined && command !== "scan") throw new UsageError("--diff goes with scan");
   if (opts.diff !== undefined && paths.length) throw new UsageError("scan takes either paths or --diff, not both");
@@ -230,11 +238,15 @@ function isPythonFile(name: string): boolean {
 
 /**
  * Files to scan under the given paths: folders walked (sorted, symlinked folders not followed,
- * SKIPPED_DIRS not entered), files given explicitly always kept. Missing paths are returned apart.
+ * SKIPPED_DIRS not entered), files given explicitly always kept. A symlinked file met while walking
+ * is scanned only when it points inside the folder given (a link committed in a tree must not make
+ * the scan print a file from elsewhere on the machine); the others are returned apart, with why.
+ * Missing paths are returned apart.
  */
-export function collectPythonFiles(paths: string[], cwd: string): { files: FoundFile[]; missing: string[] } {
+export function collectPythonFiles(paths: string[], cwd: string): { files: FoundFile[]; missing: string[]; outside: { path: string; reason: string }[] } {
   const files: FoundFile[] = [];
   const missing: string[] = [];
+  const outside: { path: string; reason: string }[] = [];
   const seen = new Set<string>();
   const add = (abs: string) => {
     if (seen.has(abs)) return;
@@ -253,6 +265,12 @@ export function collectPythonFiles(paths: string[], cwd: string): { files: Found
     if (!st.isDirectory()) {
       add(abs);
       continue;
+    }
+    let root: string;
+    try {
+      root = realpathSync(abs);
+    } catch {
+      root = abs;
     }
     const todo = [abs];
     while (todo.length) {
@@ -274,27 +292,42 @@ export function collectPythonFiles(paths: string[], cwd: string): { files: Found
         }
         if (entry.isDirectory()) {
           if (!SKIPPED_DIRS.has(name)) subdirs.push(p);
-        } else if (isPythonFile(name) && (entry.isFile() || entry.isSymbolicLink())) {
+        } else if (isPythonFile(name) && entry.isFile()) {
           add(p);
+        } else if (isPythonFile(name) && entry.isSymbolicLink()) {
+          const target = linkTarget(p);
+          if (target !== null && isInside(root, target)) add(p);
+          else outside.push({ path: displayPath(cwd, p), reason: target === null ? "a symbolic link that points nowhere: not followed" : "a symbolic link to a file outside the scanned folder: not followed" });
         }
       }
       // depth-first in name order: push in reverse so the first name is walked first
       for (let i = subdirs.length - 1; i >= 0; i--) todo.push(subdirs[i]);
     }
   }
-  return { files, missing };
+  return { files, missing, outside };
+}
+
+/** Where a symbolic link finally points (every link on the way resolved), or null when nowhere. */
+function linkTarget(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `path` is `root` or inside it (both absolute, symlinks resolved). */
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
 }
 
 export type DecodedSource = { text: string } | { skip: string };
 
-/** Bytes → text, or why the file is skipped. A BOM is dropped. */
+/** Bytes → text as Python reads them (BOM, PEP 263 coding cookie, else UTF-8), or why the file is skipped. */
 export function decodeSource(bytes: Uint8Array): DecodedSource {
-  if (bytes.includes(0)) return { skip: "binary file (NUL bytes)" };
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes) };
-  } catch {
-    return { skip: "not valid UTF-8" };
-  }
+  const decoded = decodePythonSource(bytes);
+  return "skip" in decoded ? { skip: decoded.skip } : { text: decoded.text };
 }
 
 function readSource(abs: string): DecodedSource {
@@ -375,7 +408,6 @@ async function analyzeJobs(jobs: Job[], settings: Settings, opts: Options, io: C
     for (let from = 0; from < jobs.length; from += POOL_CHUNK) {
       const chunk = jobs.slice(from, from + POOL_CHUNK);
       const files: PoolFile[] = [];
-      const texts = new Map<string, string>();
       for (const [k, job] of chunk.entries()) {
         if (progress && Date.now() - lastDraw > 100) {
           lastDraw = Date.now();
@@ -386,7 +418,6 @@ async function analyzeJobs(jobs: Job[], settings: Settings, opts: Options, io: C
           run.report.skipped.push({ path: job.path, reason: source.skip });
           continue;
         }
-        texts.set(job.path, source.text);
         files.push({ path: job.path, text: source.text, ...(job.changed ? { patch: job.changed.patch } : {}) });
       }
       const reports = pool
@@ -405,13 +436,21 @@ async function analyzeJobs(jobs: Job[], settings: Settings, opts: Options, io: C
         run.belowSeverity += report.findings.length - kept.length;
         report.findings = kept;
         mergeReports(run.report, [report]);
-        if (kept.length) run.fileLines.set(file.path, splitLines(texts.get(file.path)!));
+        // only the lines the engine hands out with the findings, secrets already masked
+        if (kept.length) run.fileLines.set(file.path, excerptLines(report.excerpts[file.path]));
       }
     }
   } finally {
     await pool?.close();
   }
   if (progress) io.stderr.write("\r\x1b[K");
+}
+
+/** The engine's excerpt (line → text) as the lines array the text output indexes by line - 1. */
+function excerptLines(excerpt: Record<number, string> | undefined): string[] {
+  const lines: string[] = [];
+  for (const [n, text] of Object.entries(excerpt ?? {})) lines[Number(n) - 1] = text;
+  return lines;
 }
 
 function changedLines(patch: FilePatch | undefined) {
@@ -466,21 +505,44 @@ function inputError(io: CliIO, run: Run, message: string): void {
 
 async function scanPaths(opts: Options, rules: RuleSet, io: CliIO): Promise<Run> {
   const run = newRun();
-  const { files, missing } = collectPythonFiles(opts.paths.length ? opts.paths : ["."], io.cwd);
+  const { files, missing, outside } = collectPythonFiles(opts.paths.length ? opts.paths : ["."], io.cwd);
   for (const m of missing) {
     inputError(io, run, `no such file or directory: ${m}`);
     run.report.skipped.push({ path: m, reason: "no such file or directory" });
   }
+  // not read, and said so: the file behind the link is not part of what was scanned
+  for (const o of outside) run.report.skipped.push(o);
   await analyzeJobs(files, settingsOf(opts, rules), opts, io, run);
   return run;
 }
 
-/** The Python files a diff touches on the new side; deleted and binary entries carry nothing to scan. */
+/**
+ * The Python files a diff touches on the new side; deleted and binary entries carry nothing to scan.
+ * A path that leaves the repository root (`../../x.py`, `/etc/x.py`, or a symbolic link pointing
+ * out) is refused with a clear message: a diff must not make the scan read files from elsewhere.
+ */
 function jobsFromDiff(diffs: FileDiff[], root: string, io: CliIO, run: Run): Job[] {
   const jobs: Job[] = [];
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    realRoot = root;
+  }
   for (const d of diffs) {
     if (d.status === "removed" || d.binary || d.newPath === null || !isPythonFile(d.newPath)) continue;
     const abs = resolve(root, d.newPath);
+    if (isAbsolute(d.newPath) || !isInside(root, abs)) {
+      inputError(io, run, `the diff names ${JSON.stringify(d.newPath)}, a path outside the repository root: refused (not read)`);
+      run.report.skipped.push({ path: d.newPath, reason: "a path outside the repository root: not read" });
+      continue;
+    }
+    const target = existsSync(abs) ? linkTarget(abs) : abs;
+    if (target !== null && existsSync(abs) && !isInside(realRoot, target)) {
+      inputError(io, run, `${d.newPath} is a symbolic link to a file outside the repository root: refused (not read)`);
+      run.report.skipped.push({ path: d.newPath, reason: "a symbolic link to a file outside the repository root: not read" });
+      continue;
+    }
     if (!existsSync(abs)) {
       inputError(io, run, `${d.newPath} is in the diff but not in the working tree (run from the repository root)`);
       run.report.skipped.push({ path: d.newPath, reason: "not in the working tree" });
@@ -658,6 +720,7 @@ export function reportJson(run: Run): Record<string, unknown> {
     lines: r.lines,
     findings: r.findings.map(findingJson),
     skipped: r.skipped,
+    unanalysed: notAnalysed(r),
     tally: { ...r.tally, belowSeverity: run.belowSeverity },
   };
 }
@@ -759,6 +822,9 @@ function notesText(run: Run, p: Paint): string[] {
   for (const s of r.skipped) out.push(`${p.yellow("skipped")} ${s.path}: ${s.reason}`);
   for (const path of r.tally.partiallyParsed) out.push(`${p.yellow("partially parsed")} ${path}: syntax errors; the rest of the file was analysed`);
   for (const f of r.tally.ruleFailures) out.push(`${p.red("rule failed")} ${f.rule} on ${f.path}: ${f.error}`);
+  for (const f of r.tally.incomplete) out.push(`${p.red("not analysed")} ${f.path}: ${f.reason}`);
+  const missed = new Set(notAnalysed(r).map((u) => u.path)).size;
+  if (missed) out.push(p.red(`${plural(missed, "file")} not analysed (listed above): the exit code is 2 unless --allow-unanalysed.`));
   return out;
 }
 
@@ -842,8 +908,9 @@ function rulesText(rules: Rule[], p: Paint): string {
 // ---------------------------------------------------------------------------------------------
 // main
 
-function exitCodeOf(run: Run, failOn: FailOn): number {
+function exitCodeOf(run: Run, failOn: FailOn, allowUnanalysed: boolean): number {
   if (run.inputErrors) return 2;
+  if (!allowUnanalysed && notAnalysed(run.report).length) return 2;
   if (failOn === "never") return 0;
   const rank = SEVERITY_RANK[failOn];
   return run.report.findings.some((f) => SEVERITY_RANK[f.severity] >= rank) ? 1 : 0;
@@ -885,11 +952,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (opts.command === "review") {
       const { run, ctx, plan, config } = await reviewBranch(opts, rules, io);
       printRun(run, rules, opts, io, p, { ctx, plan });
-      return exitCodeOf(run, opts.failOn ?? config.fail_on);
+      return exitCodeOf(run, opts.failOn ?? config.fail_on, opts.allowUnanalysed);
     }
     const run = opts.diff !== undefined ? await scanDiff(opts, rules, io) : await scanPaths(opts, rules, io);
     printRun(run, rules, opts, io, p);
-    return exitCodeOf(run, opts.failOn ?? "high");
+    return exitCodeOf(run, opts.failOn ?? "high", opts.allowUnanalysed);
   } catch (e) {
     if (e instanceof InputError || e instanceof RuleLoadError) {
       io.stderr.write(`hunkguard: ${e.message}\n`);

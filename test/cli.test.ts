@@ -235,13 +235,14 @@ describe("bad input", () => {
     expect(r.json.skipped).toEqual([{ path: "nope.py", reason: "no such file or directory" }]);
   });
 
-  test("a binary .py and invalid UTF-8 are skipped with a reason, not fatal", async () => {
+  test("a binary .py and invalid UTF-8 are skipped with a reason, not fatal: the others are scanned, the exit code is 2 (files not analysed)", async () => {
     const dir = tempDir();
     write(dir, "blob.py", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x01]));
     write(dir, "latin1.py", Buffer.concat([Buffer.from("# caf"), Buffer.from([0xe9]), Buffer.from("\nimport yaml\nyaml.load(s)\n")]));
     write(dir, "ok.py", "import yaml\nyaml.load(s)\n");
     const r = await runJson(dir, ["scan", "."]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
+    expect((await runJson(dir, ["scan", ".", "--allow-unanalysed"])).code).toBe(1);
     expect(r.json.skipped).toEqual([
       { path: "blob.py", reason: "binary file (NUL bytes)" },
       { path: "latin1.py", reason: "not valid UTF-8" },
@@ -345,7 +346,7 @@ describe("text output", () => {
     const json = await runJson(dir, ["scan", "settings.py"]);
     expect(json.json.findings.map((f: { category: string; line: number }) => [f.category, f.line])).toEqual([["secrets", 1]]);
     const text = await run(dir, ["scan", "settings.py"]);
-    expect(text.out).toContain('1 | DB_PASSWORD = "zq81********"');
+    expect(text.out).toContain('1 | DB_PASSWORD = "zq81***"');
     const sarif = await run(dir, ["scan", "settings.py", "--format", "sarif"]);
     for (const out of [json.out, text.out, sarif.out]) expect(out).not.toContain(value);
   });
@@ -404,7 +405,7 @@ describe("SARIF", () => {
     const dir = tempDir();
     write(dir, "app/x.py", APP);
     write(dir, "app/broken.py", Buffer.from([0xff, 0xfe, 0x41]));
-    const r = await run(dir, ["scan", "app", "--format", "sarif"]);
+    const r = await run(dir, ["scan", "app", "--format", "sarif", "--allow-unanalysed"]);
     expect(r.code).toBe(1);
     const log = JSON.parse(r.out);
     expect(validate(log) ? [] : validate.errors).toEqual([]);

@@ -31,6 +31,18 @@ const ARGUED: Record<string, { after: string; why: string }> = {
     after: "import os\nimport tempfile\nworkdir = tempfile.mkdtemp()\n",
     why: "mkdtemp already creates the directory; the os.mkdir the pair keeps would raise FileExistsError",
   },
+  "os-system-fstring__1": {
+    after: 'import os\nimport shlex\nimport subprocess\ndef convert(src, dst):\n    subprocess.run(["convert", src, "-resize", "50%", dst], check=False)\n',
+    why: "the command is a template of words: an argument list without the shell leaves nothing to inject, where quoting keeps the shell the finding is about (issue 11, item 19); `import subprocess` comes as a second suggestion on the import block",
+  },
+  "os-system-fstring__2": {
+    after: "import os\nimport shlex\ndef grep(pattern, path):\n    os.system(f\"grep '{pattern}' {path}\")\n",
+    why: "the command uses shell quotes: no argument list replaces it mechanically, and a one-click `shlex.quote` would keep the shell (issue 11, item 19); explained instead",
+  },
+  "subprocess-fstring-shell__2": {
+    after: "import shlex\nimport subprocess\ndef count(path):\n    subprocess.run(f\"cat {path} | wc -l > /tmp/out\", shell=True, check=True)\n",
+    why: "a pipeline and a redirection need the shell: a one-click `shlex.quote` keeping `shell=True` is not offered (issue 11, item 19); explained instead",
+  },
   "eval__2": {
     after: "def parse_ids(raw):\n    import ast\n    ids = ast.literal_eval(raw)\n    return ids\n",
     why: "a suggestion should not plant a TODO comment in the author's code; the comment tells them where the import went",

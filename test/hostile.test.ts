@@ -527,9 +527,9 @@ describe("regular expressions against adversarial strings", () => {
 });
 
 describe("analysis quirks found with hostile input", () => {
-  // BUG (reported): past ~150 `+` terms the sql-injection rule stops firing without a word (no
-  // finding, no rule failure); at 8,000 terms it throws "Maximum call stack size exceeded" (a rule failure).
-  test.failing("a query concatenated from 200 values is still reported as SQL injection", () => {
+  // was a bug: past ~150 `+` terms the sql-injection rule stopped firing without a word (a walk
+  // budget); at 8,000 terms it threw "Maximum call stack size exceeded" (issue 11, item 1)
+  test("a query concatenated from 200 values is still reported as SQL injection", () => {
     const terms = Array(200).fill("name").join(" + ");
     const code = `import sqlite3\ndef q(cur, name):\n    cur.execute("SELECT * FROM users WHERE name = '" + ${terms} + "'")\n`;
     const a = analyzeSource("q.py", code, { rules });

@@ -2,46 +2,29 @@
  * The worker pool (issue 7, item 2): the same reports, in the same order, as one thread; small inputs
  * stay on this thread; a worker that dies or hangs costs one file, listed as skipped, and the run goes on.
  *
- * Worker threads run JavaScript, not the TypeScript ts-jest compiles in memory, so the worker and the
- * core it imports are compiled once here with the project's compiler settings (into node_modules/.cache,
- * not dist/, which other tests and builds use at the same time).
+ * Worker threads run JavaScript, not the TypeScript ts-jest compiles in memory: the worker is compiled
+ * once per run (test/support/pool-worker.ts).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { AnalysisPool, analyzeFileReport, analyzeMany, mergeReports, type PoolFile } from "../src/core/pool.js";
 import { filePatchFromContents } from "../src/core/hunks.js";
 import { analyzeInto, finishReport, newReport } from "../src/core/report.js";
 import { loadRules } from "../src/core/rules/load.js";
+import { compilePoolWorker } from "./support/pool-worker.js";
 
 const ROOT = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "..");
-const OUT = join(ROOT, "node_modules", ".cache", "hunkguard-pool-test");
-const WORKER = join(OUT, "src", "core", "pool-worker.js");
 const RULES = await loadRules();
 
+let worker: ReturnType<typeof compilePoolWorker>;
 beforeAll(() => {
-  // tsc exits non-zero on a type error anywhere it looks, yet still writes the files: the worker's existence decides
-  try {
-    execFileSync(
-      "npx",
-      // the rules' code modules are imported by path when the rules load: compiled beside the worker
-      ["tsc", "--outDir", OUT, "--rootDir", ROOT, "--module", "NodeNext", "--moduleResolution", "NodeNext", "--target", "ES2022", "--strict", "--esModuleInterop", "--skipLibCheck", "--resolveJsonModule", "--isolatedModules", "--types", "node", join(ROOT, "src/core/pool-worker.ts"), ...ruleModules(join(ROOT, "rules"))],
-      { cwd: ROOT, stdio: "pipe" },
-    );
-  } catch (e) {
-    if (!existsSync(WORKER)) throw new Error(`could not compile the pool worker: ${String((e as { stdout?: Buffer }).stdout ?? e)}`);
-  }
+  worker = compilePoolWorker("hunkguard-pool-test");
 }, 180_000);
+afterAll(() => worker.remove());
+const workerUrl = () => worker.url;
 
-const workerUrl = () => pathToFileURL(WORKER);
-
-function ruleModules(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? ruleModules(p) : n.endsWith(".ts") ? [p] : [];
-  });
-}
 
 /** Every rule's own examples, plus a slice of the Python standard library (real code, real sizes). */
 function corpus(): PoolFile[] {

@@ -56,48 +56,56 @@ export function isComparedSecretName(name: string): boolean {
 }
 
 /** The name an operand goes by: `token`, `self.token` → token, `headers["X-Signature"]`, `compute_sig(x)` → compute_sig. */
-export function operandName(model: FileModel, n: Node): string | null {
-  switch (n.type) {
-    case "identifier":
-      return model.text(n);
-    case "attribute": {
-      const a = n.childForFieldName("attribute");
-      return a ? model.text(a) : null;
-    }
-    case "subscript": {
-      const idx = n.childForFieldName("subscript");
-      if (idx && idx.type === "string") {
-        const s = idx.namedChildren.find((c) => c.type === "string_content");
-        return s ? model.text(s) : null;
+export function operandName(model: FileModel, operand: Node): string | null {
+  // a loop, not recursion: `((((token))))` and `x.strip().strip()…` can nest thousands deep
+  let n = operand;
+  for (;;) {
+    switch (n.type) {
+      case "identifier":
+        return model.text(n);
+      case "attribute": {
+        const a = n.childForFieldName("attribute");
+        return a ? model.text(a) : null;
       }
-      return null; // `token[:4]`, `tokens[i]`: a slice or an item, not the secret
-    }
-    case "call": {
-      const fn = n.childForFieldName("function");
-      if (!fn) return null;
-      if (fn.type === "attribute") {
-        const a = fn.childForFieldName("attribute");
-        const obj = fn.childForFieldName("object");
-        const attr = a ? model.text(a) : "";
-        // `.get("token")`, `.hexdigest()`: the key or the method says what it is
-        if ((attr === "get" || attr === "pop") && n.childForFieldName("arguments")?.namedChildren[0]?.type === "string") {
-          const s = n.childForFieldName("arguments")!.namedChildren[0].namedChildren.find((c) => c.type === "string_content");
+      case "subscript": {
+        const idx = n.childForFieldName("subscript");
+        if (idx && idx.type === "string") {
+          const s = idx.namedChildren.find((c) => c.type === "string_content");
           return s ? model.text(s) : null;
         }
-        if (attr === "hexdigest" || attr === "digest") return attr;
-        if (attr === "encode" || attr === "decode" || attr === "strip" || attr === "lower" || attr === "upper") {
-          return obj ? operandName(model, obj) : null;
-        }
-        return attr;
+        return null; // `token[:4]`, `tokens[i]`: a slice or an item, not the secret
       }
-      return fn.type === "identifier" ? model.text(fn) : null;
+      case "call": {
+        const fn = n.childForFieldName("function");
+        if (!fn) return null;
+        if (fn.type === "attribute") {
+          const a = fn.childForFieldName("attribute");
+          const obj = fn.childForFieldName("object");
+          const attr = a ? model.text(a) : "";
+          // `.get("token")`, `.hexdigest()`: the key or the method says what it is
+          if ((attr === "get" || attr === "pop") && n.childForFieldName("arguments")?.namedChildren[0]?.type === "string") {
+            const s = n.childForFieldName("arguments")!.namedChildren[0].namedChildren.find((c) => c.type === "string_content");
+            return s ? model.text(s) : null;
+          }
+          if (attr === "hexdigest" || attr === "digest") return attr;
+          if (attr === "encode" || attr === "decode" || attr === "strip" || attr === "lower" || attr === "upper") {
+            if (!obj) return null;
+            n = obj;
+            continue;
+          }
+          return attr;
+        }
+        return fn.type === "identifier" ? model.text(fn) : null;
+      }
+      case "parenthesized_expression": {
+        const inner = n.namedChild(0);
+        if (!inner) return null;
+        n = inner;
+        continue;
+      }
+      default:
+        return null;
     }
-    case "parenthesized_expression": {
-      const inner = n.namedChild(0);
-      return inner ? operandName(model, inner) : null;
-    }
-    default:
-      return null;
   }
 }
 

@@ -1,6 +1,6 @@
 /** Path traversal, precise on purpose: a file path opened or sent that is built, in the same function, from a request value, in a function that never checks it. */
 import { walk, type Node } from "../../src/core/python.js";
-import type { CallSite, FileModel, Scope } from "../../src/core/scope.js";
+import type { Binding, CallSite, FileModel, Scope } from "../../src/core/scope.js";
 import type { Hit, MatchContext } from "../../src/core/types.js";
 import { defineRule, NO_OPTIONS } from "../../src/core/rule-code.js";
 import { argument } from "../../src/core/args.js";
@@ -98,91 +98,91 @@ class TaintReader {
     return f;
   }
 
-  /** Where a value comes from when it is (built from) a request value, else null. */
-  source(n: Node, scope: Scope, fnScope: Scope, depth = 0): string | null {
-    if (depth > 12) return null;
+  /**
+   * Where a value comes from when it is (built from) a request value, else null. A depth-first
+   * search with its own stack (a path joined from thousands of pieces must not overflow the call
+   * stack, nor stop at a depth and lose the finding); each binding is followed once.
+   */
+  source(start: Node, scope: Scope, fnScope: Scope): string | null {
     const model = this.model;
-    switch (n.type) {
-      case "identifier": {
-        const name = model.text(n);
-        const found = model.lookup(name, scope, n.startIndex);
-        if (!found) return null;
-        if (found.binding.kind === "param" && found.scope === fnScope) {
-          return this.functionFacts(fnScope).params.get(name) ?? null;
-        }
-        if (found.binding.kind !== "local" || found.scope !== fnScope) return null;
-        // every value the name is given before this point in the function
-        for (const b of found.scope.bindings.get(name)!) {
-          if (b.at > n.startIndex || !b.value) continue;
-          const s = this.source(b.value, fnScope, fnScope, depth + 1);
-          if (s) return s;
-        }
-        return null;
-      }
-      case "attribute":
-      case "subscript":
-      case "call":
-        return this.chainSource(n, scope, fnScope, depth);
-      case "binary_operator": {
-        const op = model.text(n.childForFieldName("operator")!);
-        if (op !== "+" && op !== "%" && op !== "/") return null;
-        return this.source(n.childForFieldName("left")!, scope, fnScope, depth + 1) ??
-          this.source(n.childForFieldName("right")!, scope, fnScope, depth + 1);
-      }
-      case "string":
-        for (const c of n.namedChildren) {
-          if (c.type !== "interpolation") continue;
-          const e = c.childForFieldName("expression") ?? c.namedChild(0);
-          const s = e ? this.source(e, scope, fnScope, depth + 1) : null;
-          if (s) return s;
-        }
-        return null;
-      case "parenthesized_expression":
-      case "await": {
-        const inner = n.namedChild(0);
-        return inner ? this.source(inner, scope, fnScope, depth + 1) : null;
-      }
-      case "conditional_expression":
-        for (const c of n.namedChildren.slice(0, 1).concat(n.namedChildren.slice(2))) {
-          const s = this.source(c, scope, fnScope, depth + 1);
-          if (s) return s;
-        }
-        return null;
-      default:
-        return null;
-    }
-  }
-
-  private chainSource(n: Node, scope: Scope, fnScope: Scope, depth: number): string | null {
-    const model = this.model;
-    // request.args.get("f"), request.files["f"].filename, request.GET["p"], upload.filename
-    const direct = this.requestField(n, scope, fnScope);
-    if (direct) return direct;
-    if (n.type === "call") {
-      const fn = n.childForFieldName("function")!;
-      const names = model.resolve(fn, scope);
-      if (names.some((q) => PROPAGATE.has(q))) {
-        for (const a of n.childForFieldName("arguments")?.namedChildren ?? []) {
-          const s = this.source(a.type === "keyword_argument" ? a.childForFieldName("value")! : a, scope, fnScope, depth + 1);
-          if (s) return s;
-        }
-        return null;
-      }
-      if (fn.type === "attribute" && KEEP_METHODS.has(model.text(fn.childForFieldName("attribute")!))) {
-        const s = this.source(fn.childForFieldName("object")!, scope, fnScope, depth + 1);
-        if (s) return s;
-        // "{}/{}".format(base, name)
-        if (model.text(fn.childForFieldName("attribute")!) === "format") {
-          for (const a of n.childForFieldName("arguments")?.namedChildren ?? []) {
-            const v = this.source(a.type === "keyword_argument" ? a.childForFieldName("value")! : a, scope, fnScope, depth + 1);
-            if (v) return v;
+    const todo: { n: Node; scope: Scope }[] = [{ n: start, scope }];
+    const followed = new Set<Binding>();
+    // pushed in reverse: the first is searched first, as a recursive search would
+    const push = (nodes: Node[], sc: Scope) => {
+      for (let i = nodes.length - 1; i >= 0; i--) todo.push({ n: nodes[i], scope: sc });
+    };
+    const argValues = (call: Node) => (call.childForFieldName("arguments")?.namedChildren ?? []).map((a) => (a.type === "keyword_argument" ? a.childForFieldName("value")! : a));
+    while (todo.length) {
+      const { n, scope: sc } = todo.pop()!;
+      switch (n.type) {
+        case "identifier": {
+          const name = model.text(n);
+          const found = model.lookup(name, sc, n.startIndex);
+          if (!found) break;
+          if (found.binding.kind === "param" && found.scope === fnScope) {
+            const s = this.functionFacts(fnScope).params.get(name);
+            if (s) return s;
+            break;
           }
+          if (found.binding.kind !== "local" || found.scope !== fnScope) break;
+          // every value the name is given before this point in the function
+          const values: Node[] = [];
+          for (const b of found.scope.bindings.get(name)!) {
+            if (b.at > n.startIndex || !b.value || followed.has(b)) continue;
+            followed.add(b);
+            values.push(b.value);
+          }
+          push(values, fnScope);
+          break;
         }
+        case "attribute":
+        case "subscript":
+        case "call": {
+          // request.args.get("f"), request.files["f"].filename, request.GET["p"], upload.filename
+          const direct = this.requestField(n, sc, fnScope);
+          if (direct) return direct;
+          if (n.type === "subscript") {
+            push([n.childForFieldName("value")!], sc);
+            break;
+          }
+          if (n.type !== "call") break;
+          const fn = n.childForFieldName("function")!;
+          if (model.resolve(fn, sc).some((q) => PROPAGATE.has(q))) {
+            push(argValues(n), sc);
+            break;
+          }
+          if (fn.type === "attribute" && KEEP_METHODS.has(model.text(fn.childForFieldName("attribute")!))) {
+            // "{}/{}".format(base, name)
+            const format = model.text(fn.childForFieldName("attribute")!) === "format";
+            push([fn.childForFieldName("object")!, ...(format ? argValues(n) : [])], sc);
+          }
+          break;
+        }
+        case "binary_operator": {
+          const op = model.text(n.childForFieldName("operator")!);
+          if (op === "+" || op === "%" || op === "/") push([n.childForFieldName("left")!, n.childForFieldName("right")!], sc);
+          break;
+        }
+        case "string": {
+          const inner: Node[] = [];
+          for (const c of n.namedChildren) {
+            if (c.type !== "interpolation") continue;
+            const e = c.childForFieldName("expression") ?? c.namedChild(0);
+            if (e) inner.push(e);
+          }
+          push(inner, sc);
+          break;
+        }
+        case "parenthesized_expression":
+        case "await": {
+          const inner = n.namedChild(0);
+          if (inner) push([inner], sc);
+          break;
+        }
+        case "conditional_expression":
+          push(n.namedChildren.slice(0, 1).concat(n.namedChildren.slice(2)), sc);
+          break;
       }
-      return null;
-    }
-    if (n.type === "subscript") {
-      return this.source(n.childForFieldName("value")!, scope, fnScope, depth + 1);
     }
     return null;
   }

@@ -35,6 +35,8 @@ export const CONFIG_KEYS = {
   max_file_bytes: z.number().int().min(1024).max(50 * 1024 * 1024),
   /** `skip`: leave vendored code alone (see VENDORED_PATH); `report`: analyse it like the rest */
   vendored: z.enum(["skip", "report"]),
+  /** the conclusion when a file could not be analysed (skipped, a rule failed, code that did not parse): never `success` */
+  unanalysed: z.enum(["neutral", "failure"]),
 } as const;
 
 export type RepoConfig = { [K in keyof typeof CONFIG_KEYS]: z.infer<(typeof CONFIG_KEYS)[K]> };
@@ -52,6 +54,7 @@ export const DEFAULT_CONFIG: RepoConfig = {
   drafts: true,
   max_file_bytes: 2 * 1024 * 1024,
   vendored: "skip",
+  unanalysed: "neutral",
 };
 
 /**

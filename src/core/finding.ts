@@ -9,7 +9,7 @@ export type { Severity, Confidence, FixSafety, Edit, Fix, Finding, SkippedFile, 
 export const SEVERITY_RANK: Record<Severity, number> = { high: 3, medium: 2, low: 1 };
 
 export function emptyTally(): Tally {
-  return { suppressed: 0, outsideDiff: 0, partiallyParsed: [], ruleFailures: [], withheldFixes: [] };
+  return { suppressed: 0, outsideDiff: 0, partiallyParsed: [], ruleFailures: [], withheldFixes: [], incomplete: [] };
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -6,7 +6,7 @@
  * changed lines, and the lines lie in one hunk of the diff.
  */
 import type { Edit, Fix, FixSafety, FixDecline, FixProposal, RawMatch, Rule, RuleSet } from "./types.js";
-import { parsePython, computeLineStarts, statementLines, startOf, type Node, type ParsedPython, type Tree } from "./python.js";
+import { parsePython, computeLineStarts, statementLines, pathTo, type Node, type ParsedPython, type Tree } from "./python.js";
 import { FileModel } from "./scope.js";
 import { matchRules } from "./match.js";
 import { declarativeFix } from "./fix-edits.js";
@@ -38,15 +38,19 @@ function lineEnd(source: string, lineStarts: number[], line: number): number {
 
 /** Apply non-overlapping edits (any order) to a string. */
 export function applyEdits(text: string, edits: Edit[], offset = 0): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  let guard = Number.POSITIVE_INFINITY;
+  // front to back into pieces: re-slicing the whole text per edit is quadratic in the edits
+  // two insertions at one place: the later one in the list comes first (as applying them back to front did)
+  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || b.i - a.i).map((x) => x.e);
+  const pieces: string[] = [];
+  let at = 0;
   for (const e of sorted) {
-    if (e.end > guard) throw new Error("overlapping edits");
-    out = out.slice(0, e.start - offset) + e.text + out.slice(e.end - offset);
-    guard = e.start;
+    const start = e.start - offset;
+    if (start < at) throw new Error("overlapping edits");
+    pieces.push(text.slice(at, start), e.text);
+    at = e.end - offset;
   }
-  return out;
+  pieces.push(text.slice(at));
+  return pieces.join("");
 }
 
 /** The whole lines the edits touch, with the edits applied. */
@@ -101,6 +105,76 @@ function countByRule(matches: MatchLines[], from: number, to: number): Map<strin
   return out;
 }
 
+/** Fixes × lines of the file up to which each fix is checked on its own (about a second of parsing). */
+export const EXACT_VALIDATION_COST = 100_000;
+/** Parses a file's fix checks may cost at most (one by one: two per fix; in batches: one per batch or half-batch). */
+export const MAX_VALIDATION_PARSES = 400;
+
+/**
+ * Per range (disjoint, any order), the matches counted on it by rule — as `countByRule` counts: a
+ * match counts when its statement reaches into the range. Matches are sorted once and each range
+ * is found by binary search, so many ranges cost O((matches + ranges) log ranges).
+ */
+function countPerRange(matches: MatchLines[], ranges: { start: number; end: number }[]): Map<string, number>[] {
+  const out = ranges.map(() => new Map<string, number>());
+  const order = ranges.map((_, i) => i).sort((a, b) => ranges[a].start - ranges[b].start);
+  const starts = order.map((i) => ranges[i].start);
+  for (const m of matches) {
+    const lo = Math.min(m.line, m.statementStart);
+    const hi = m.statementEnd;
+    // the first range that starts after `hi`, then back over those that still reach `lo`
+    let a = 0;
+    let b = starts.length;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (starts[mid] <= hi) a = mid + 1;
+      else b = mid;
+    }
+    for (let k = a - 1; k >= 0; k--) {
+      const r = ranges[order[k]];
+      if (r.end < lo) {
+        // ranges are disjoint: an earlier one ends before this one starts, so it cannot reach `lo` either
+        break;
+      }
+      const counts = out[order[k]];
+      counts.set(m.rule, (counts.get(m.rule) ?? 0) + 1);
+    }
+  }
+  return out;
+}
+
+/**
+ * Companion suggestions that add imports after the same line, merged into one: the line once, then
+ * each import line once. Companions on different lines stay apart.
+ */
+export function mergeCompanions(companions: Suggestion[], parsed: ParsedPython): Suggestion[] {
+  const byLine = new Map<number, { suggestion: Suggestion; added: string[] }>();
+  for (const c of companions) {
+    const original = parsed.source.slice(parsed.lineStarts[c.startLine - 1], lineEnd(parsed.source, parsed.lineStarts, c.endLine));
+    const eol = original.endsWith("\r\n") ? "\r\n" : "\n";
+    const head = original.endsWith("\n") ? original : original + eol;
+    const added = c.startLine === c.endLine && c.replacement.startsWith(head) ? c.replacement.slice(head.length).split(/(?<=\n)/).filter(Boolean) : null;
+    const known = byLine.get(c.startLine);
+    if (!added || (known && known.suggestion.endLine !== c.endLine)) {
+      if (!known) byLine.set(c.startLine, { suggestion: c, added: [] });
+      continue;
+    }
+    if (!known) byLine.set(c.startLine, { suggestion: { ...c, replacement: head }, added: [...added] });
+    else for (const line of added) if (!known.added.includes(line)) known.added.push(line);
+  }
+  return [...byLine.values()].map(({ suggestion, added }) => (added.length ? { ...suggestion, replacement: suggestion.replacement + added.join("") } : suggestion));
+}
+
+/**
+ * The original lines a fix is judged on: its main suggestion's, and for a fix made where the value
+ * was written (RawMatch.origin), down to the end of the statement that uses it.
+ */
+function checkedSpan(item: { match: RawMatch; suggestions: Suggestion[] }): { start: number; end: number } {
+  const main = item.suggestions[0];
+  const useEnd = item.match.origin ? statementLines(item.match.node).end : 0;
+  return { start: main.startLine, end: Math.max(main.endLine, useEnd) };
+}
+
 /**
  * Checks suggestions against one file. The fixed text is parsed incrementally from the tree of the
  * text checked before: only what the edit touched is parsed again. The file's own tree is left as
@@ -129,8 +203,8 @@ export class FixValidator {
     this.lineStarts = parsed.lineStarts;
   }
 
-  /** Check a set of suggestions applied together (a fix and the import it needs): the reason to withhold it, or null. */
-  validate(match: RawMatch, suggestions: Suggestion[]): string | null {
+  /** The checks that need no parse: the text changes, and inside one hunk. */
+  private precheck(suggestions: Suggestion[]): string | null {
     const { parsed, inHunk } = this;
     const lines = parsed.lineStarts;
     for (const s of suggestions) {
@@ -138,6 +212,160 @@ export class FixValidator {
       if (original === s.replacement) return "the fix changes nothing";
       if (inHunk && !inHunk(s.startLine, s.endLine)) return "the lines to change are not all inside one hunk of the diff";
     }
+    return null;
+  }
+
+  /**
+   * Check many fixes of the file (each a set of suggestions applied together: a fix and the import it
+   * needs): the reason to withhold each, or null when it is right. Few fixes in a small file are
+   * checked one by one (`validate`). Past `exactCost` (fixes × lines of the file) they are checked in
+   * batches: every fix whose lines do not overlap another's is applied at once, the result parsed and
+   * matched once, and each fix judged on its own lines (the finding gone, nothing new); a batch that
+   * does not parse is split in halves until the fixes that break it are found. That keeps a file with
+   * thousands of fixes linear. At most `maxParses` parses are spent on a file: fixes left unchecked
+   * are withheld with that reason (shown as text, counted), never dropped.
+   */
+  validateMany(items: { match: RawMatch; suggestions: Suggestion[] }[], opts: { exactCost?: number; maxParses?: number; checkpoint?: () => void } = {}): (string | null)[] {
+    const checkpoint = opts.checkpoint ?? (() => {});
+    const reasons: (string | null | undefined)[] = items.map((it) => this.precheck(it.suggestions) ?? undefined);
+    const todo = reasons.flatMap((r, i) => (r === undefined ? [i] : []));
+    const exactCost = opts.exactCost ?? EXACT_VALIDATION_COST;
+    let parses = opts.maxParses ?? MAX_VALIDATION_PARSES;
+    const spent = `HunkGuard's budget for checking fixes in this file is spent (${items.length} fixes); this one was not checked`;
+    if (todo.length * this.parsed.lineStarts.length <= exactCost && todo.length * 2 <= parses) {
+      for (const i of todo) {
+        checkpoint();
+        reasons[i] = this.validate(items[i].match, items[i].suggestions);
+      }
+      return reasons as (string | null)[];
+    }
+    for (const batch of this.batches(items, todo)) {
+      const queue: number[][] = [batch];
+      while (queue.length) {
+        const group = queue.shift()!;
+        checkpoint();
+        if (parses-- <= 0) {
+          for (const i of group) reasons[i] = spent;
+          continue;
+        }
+        const verdict = this.validateBatch(items, group);
+        if (verdict === "unparsable") {
+          if (group.length === 1) reasons[group[0]] = "the fixed code would not parse";
+          else queue.push(group.slice(0, group.length >> 1), group.slice(group.length >> 1));
+          continue;
+        }
+        group.forEach((i, k) => (reasons[i] = verdict[k]));
+      }
+    }
+    return reasons.map((r) => (r === undefined ? spent : r));
+  }
+
+  /**
+   * Fixes that can be applied together: their suggestions' lines do not overlap. The companion
+   * suggestions (an import next to the import block) all go on one line and are merged, so they
+   * never keep two fixes apart.
+   */
+  private batches(items: { match: RawMatch; suggestions: Suggestion[] }[], todo: number[]): number[][] {
+    // a batch's main suggestions are added in line order and never overlap: sorted by start and by end
+    type Batch = { members: number[]; mains: [number, number][]; companions: [number, number][] };
+    const batches: Batch[] = [];
+    const hitsMain = (mains: [number, number][], s: number, e: number) => {
+      // the last main starting at or before `e` is the only one that can reach `s`
+      let lo = 0;
+      let hi = mains.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (mains[mid][0] <= e) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo > 0 && mains[lo - 1][1] >= s;
+    };
+    const hitsAny = (list: [number, number][], s: number, e: number) => list.some(([ts, te]) => s <= te && ts <= e);
+    const order = [...todo].sort((a, b) => items[a].suggestions[0].startLine - items[b].suggestions[0].startLine);
+    for (const i of order) {
+      const [main, ...companions] = items[i].suggestions;
+      // a fix is judged on its lines and, when made where the value was written, down to the use
+      const span = checkedSpan(items[i]);
+      const free = (b: Batch) =>
+        !hitsMain(b.mains, span.start, span.end) &&
+        !hitsAny(b.companions, main.startLine, main.endLine) &&
+        companions.every((c) => !hitsMain(b.mains, c.startLine, c.endLine));
+      // the last batch first: with the fixes in line order, it is the one most likely to be free
+      let target = batches.length && free(batches[batches.length - 1]) ? batches[batches.length - 1] : batches.find(free);
+      if (!target) batches.push((target = { members: [], mains: [], companions: [] }));
+      target.members.push(i);
+      target.mains.push([span.start, span.end]);
+      for (const c of companions) if (!hitsAny(target.companions, c.startLine, c.endLine)) target.companions.push([c.startLine, c.endLine]);
+    }
+    return batches.map((b) => b.members);
+  }
+
+  /** Apply a group of fixes at once and judge each on its own lines; "unparsable" when the result does not parse. */
+  private validateBatch(items: { match: RawMatch; suggestions: Suggestion[] }[], group: number[]): (string | null)[] | "unparsable" {
+    const { parsed } = this;
+    const mains = group.map((i) => items[i].suggestions[0]);
+    const companions = mergeCompanions(group.flatMap((i) => items[i].suggestions.slice(1)), parsed);
+    const all = [...mains, ...companions].sort((a, b) => a.startLine - b.startLine);
+    // one pass front to back: the text, and where each main suggestion's lines end up
+    const pieces: string[] = [];
+    const placed = new Map<Suggestion, { start: number; end: number }>();
+    let at = 0;
+    let shift = 0;
+    for (const sug of all) {
+      const from = parsed.lineStarts[sug.startLine - 1];
+      pieces.push(parsed.source.slice(at, from), sug.replacement);
+      at = lineEnd(parsed.source, parsed.lineStarts, sug.endLine);
+      const start = sug.startLine + shift;
+      const count = lineCount(sug.replacement);
+      placed.set(sug, { start, end: start + count - 1 });
+      shift += count - (sug.endLine - sug.startLine + 1);
+    }
+    pieces.push(parsed.source.slice(at));
+    const after = parsePython(pieces.join(""));
+    if (after.partial) return "unparsable";
+    const outcome = matchRules(new FileModel(after), this.rules, this.enabled);
+    if (outcome.failures.length) {
+      const reason = `the fix could not be checked (the rule \`${outcome.failures[0].rule}\` failed on the fixed code)`;
+      return group.map(() => reason);
+    }
+    // where a line of the file ends up once every suggestion of the batch above it is applied
+    // (suggestions by last line, with the running sum of lines they add: a binary search per line)
+    const byEnd = [...all].sort((x, y) => x.endLine - y.endLine);
+    const grown: number[] = [];
+    for (const sug of byEnd) grown.push((grown[grown.length - 1] ?? 0) + lineCount(sug.replacement) - (sug.endLine - sug.startLine + 1));
+    const moved = (line: number) => {
+      let lo = 0;
+      let hi = byEnd.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (byEnd[mid].endLine < line) lo = mid + 1;
+        else hi = mid;
+      }
+      return line + (lo ? grown[lo - 1] : 0);
+    };
+    const spans = group.map((i) => checkedSpan(items[i]));
+    const now = countPerRange(
+      matchLines(outcome.matches),
+      mains.map((m, k) => {
+        const at = placed.get(m)!;
+        return spans[k].end > m.endLine ? { start: at.start, end: Math.max(at.end, moved(spans[k].end)) } : at;
+      }),
+    );
+    const was = countPerRange(this.before, spans);
+    return group.map((i, k) => {
+      const id = items[i].match.rule.id;
+      if ((now[k].get(id) ?? 0) >= (was[k].get(id) ?? 0)) return "the finding is still there after the fix";
+      for (const [rule, n] of now[k]) if (rule !== id && n > (was[k].get(rule) ?? 0)) return `the fix would raise another finding (${rule})`;
+      return null;
+    });
+  }
+
+  /** Check a set of suggestions applied together (a fix and the import it needs): the reason to withhold it, or null. */
+  validate(match: RawMatch, suggestions: Suggestion[]): string | null {
+    const { parsed } = this;
+    const lines = parsed.lineStarts;
+    const pre = this.precheck(suggestions);
+    if (pre) return pre;
     // apply bottom-up: the lines above each suggestion still start where they did in the file
     let text = parsed.source;
     let shift = 0;
@@ -162,7 +390,10 @@ export class FixValidator {
     }
     // the same rules as the analysis: a disabled rule must not veto a fix
     const focus = focusOnLines(after, newStart, newEnd);
-    const afterMatches = matchLines(matchRules(new FileModel(after, focus), this.rules, this.enabled).matches);
+    const outcome = matchRules(new FileModel(after, focus), this.rules, this.enabled);
+    // a rule that fails on the fixed code cannot say the finding is gone
+    if (outcome.failures.length) return `the fix could not be checked (the rule \`${outcome.failures[0].rule}\` failed on the fixed code)`;
+    const afterMatches = matchLines(outcome.matches);
     const was = countByRule(this.before, main.startLine, oldEnd);
     const now = countByRule(afterMatches, newStart, newEnd);
     if ((now.get(match.rule.id) ?? 0) >= (was.get(match.rule.id) ?? 0)) return "the finding is still there after the fix";
@@ -262,13 +493,11 @@ function enclosing(root: Node, anchor: number): (at: number) => boolean {
   // [from, to) ranges of sibling statements, around each enclosing statement, at every level
   const beside: number[] = [];
   let outer: { start: number; end: number } | null = null;
-  for (let cur: Node | null = root.descendantForIndex(anchor); cur?.parent; cur = cur.parent) {
-    const parent = cur.parent;
-    if (parent.type !== "module" && parent.type !== "block") continue;
-    const start = startOf(cur);
-    const end = cur.endIndex;
-    beside.push(startOf(parent), start, end, parent.endIndex);
-    outer = { start, end };
+  // down from the root with a cursor: climbing `parent` costs O(depth) per step in tree-sitter
+  for (const { parentType, parentStart, parentEnd, start, end } of pathTo(root, anchor)) {
+    if (parentType !== "module" && parentType !== "block") continue;
+    beside.push(parentStart, start, end, parentEnd);
+    outer ??= { start, end };
   }
   return (at) => {
     if (!outer || at < outer.start || at >= outer.end) return false;
@@ -431,14 +660,8 @@ export function prepareFix(req: FixRequest): FixOutcome | PendingFix {
 
   const placed = placeImports(parsed, model, match, proposal, inHunk);
   if ("decline" in placed) return explain(spec.example, placed.decline);
-  // a suggestion holds whole lines: it must not repeat a hard-coded secret another finding flags there
-  for (const other of req.before) {
-    if (other === match || other.rule.category !== "secrets") continue;
-    const st2 = statementLines(other.node);
-    if (placed.suggestions.some((s) => st2.start <= s.endLine && s.startLine <= st2.end)) {
-      return explain(spec.example, "the lines hold a hard-coded secret, which a suggestion would repeat");
-    }
-  }
+  // a suggestion holds whole lines: one that would repeat a secret of the file is withheld by the
+  // engine's redaction pass (redact.ts), whichever rule flagged the secret
 
   const [main, companion] = placed.suggestions;
   const fix: Fix = { safety, startLine: main.startLine, endLine: main.endLine, replacement: main.replacement };

@@ -14,6 +14,7 @@ import { taintIndex, DEFAULT_PROFILE } from "./taint.js";
 import { importsModule } from "./lib/imports.js";
 import { hardcodedSecrets, hardcodedTokens } from "./lib/secrets.js";
 import { splitWords, targetNames } from "./lib/words.js";
+import { AnalysisStopped } from "./stopped.js";
 
 export type { RawMatch, MatchOutcome } from "./types.js";
 export { fillMessage };
@@ -31,14 +32,16 @@ export function patternMatches(model: FileModel, call: CallSite, pattern: CallPa
   return true;
 }
 
-/** Run every enabled rule over one file model. */
-export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Rule) => boolean): MatchOutcome {
+/** Run every enabled rule over one file model; `checkpoint` is called between rules (it may throw to stop). */
+export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Rule) => boolean, checkpoint: () => void = () => {}): MatchOutcome {
   const matches: RawMatch[] = [];
   const failures: MatchOutcome["failures"] = [];
   const isOn = enabled ?? (() => true);
+  const byCall = new Map<CallSite, Set<Rule>>();
 
   // 1. call patterns: one pass over call sites
-  for (const call of model.calls) {
+  for (const [k, call] of model.calls.entries()) {
+    if ((k & 1023) === 0) checkpoint();
     // a call pattern's finding is the call itself
     if (!model.inFocus(call.start)) continue;
     let candidates = rules.callIndex.get(call.lastName);
@@ -63,8 +66,11 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
         failures.push({ rule: rule.id, error: (e as Error).message });
         continue;
       }
-      // one finding per rule and call, even when several patterns of the rule match
-      if (matches.some((m) => m.rule === rule && m.node.id === call.node.id)) continue;
+      // one finding per rule and call, even when several patterns of the rule match (a set: not a scan of every match so far)
+      const ruled = byCall.get(call) ?? new Set<Rule>();
+      if (ruled.has(rule)) continue;
+      ruled.add(rule);
+      byCall.set(call, ruled);
       if (rule.match.unless_file && fileSilences(model, rule)) continue;
       matches.push({
         rule,
@@ -82,6 +88,7 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
   // 2. raw queries and the rules' own code
   for (const rule of rules.rules) {
     if (!isOn(rule)) continue;
+    checkpoint();
     try {
       if (rule.compiledQuery) {
         for (const cap of rule.compiledQuery.captures(model.parsed.tree.rootNode)) {
@@ -100,6 +107,8 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
       if (rule.match.taint) matches.push(...taintSinkMatches(model, rule, rule.match.taint, rules));
       if (rule.code?.match) matches.push(...rule.code.match(model, rule));
     } catch (e) {
+      // a stop asked for by the checkpoint is not this rule's failure
+      if (e instanceof AnalysisStopped) throw e;
       failures.push({ rule: rule.id, error: (e as Error).message });
     }
   }

@@ -17,6 +17,7 @@ import { inOneHunk, type FilePatch } from "./hunks.js";
 import { analyzeInto, newReport, type Report } from "./report.js";
 import { defaultRulesDir, type RuleSet } from "./rules/load.js";
 import type { FilterMode } from "./engine.js";
+import { AnalysisStopped } from "./stopped.js";
 import type { Severity } from "./finding.js";
 
 export interface PoolFile {
@@ -36,6 +37,8 @@ export interface PoolRunOptions {
   minSeverity?: Severity;
   /** larger files are skipped (default: the report's limit) */
   maxFileBytes?: number;
+  /** on the pool: a file taking longer than this is given up (its worker replaced) and listed as skipped (default: the pool's) */
+  fileTimeoutMs?: number;
 }
 
 export interface AnalyzeManyOptions extends PoolRunOptions {
@@ -45,6 +48,19 @@ export interface AnalyzeManyOptions extends PoolRunOptions {
   minFiles?: number;
   /** … or below this many lines in all (default 20,000) */
   minLines?: number;
+}
+
+/**
+ * A checkpoint that stops the analysis past `ms` from now (the engine calls it at safe points): a
+ * file over its time limit stops itself and is listed as not analysed, so its worker thread never
+ * has to be terminated in the middle of native code (which can abort the whole process).
+ */
+export function timeLimit(ms: number | undefined): (() => void) | undefined {
+  if (!ms) return undefined;
+  const deadline = Date.now() + ms;
+  return () => {
+    if (Date.now() > deadline) throw new AnalysisStopped(`the analysis took longer than ${ms} ms`);
+  };
 }
 
 /** One file through the same path as `analyzeInto`: a one-file report (a crash or an over-size file is a skipped entry). */
@@ -59,7 +75,7 @@ export function analyzeFileReport(file: PoolFile, rules: RuleSet, opts: PoolRunO
       text: file.text,
       ...(patch ? { changed: { added: patch.addedLines, commentable: patch.commentableLines, inOneHunk: (s: number, e: number) => inOneHunk(patch, s, e) } } : {}),
     },
-    { rules, enabled, mode: opts.mode, fixes: opts.fixes, minSeverity: opts.minSeverity },
+    { rules, enabled, mode: opts.mode, fixes: opts.fixes, minSeverity: opts.minSeverity, checkpoint: timeLimit(opts.fileTimeoutMs) },
     ...(opts.maxFileBytes !== undefined ? [{ maxFileBytes: opts.maxFileBytes }] : []),
   );
   return report;
@@ -82,6 +98,8 @@ export function mergeReports(into: Report, parts: Report[]): Report {
     into.tally.partiallyParsed.push(...p.tally.partiallyParsed);
     into.tally.ruleFailures.push(...p.tally.ruleFailures);
     into.tally.withheldFixes.push(...p.tally.withheldFixes);
+    into.tally.incomplete.push(...(p.tally.incomplete ?? []));
+    Object.assign((into.excerpts ??= {}), p.excerpts ?? {});
   }
   return into;
 }
@@ -93,11 +111,12 @@ function countLines(text: string): number {
 }
 
 /**
- * Analyse many files: on the pool when one is given and the input is large enough to pay for it,
- * else on this thread. One report per file, in the input's order, the same either way.
+ * Analyse many files: on the pool when one is given and the input is large enough to pay for it
+ * (`minFiles: 0` puts any input on the pool: the app keeps its event loop free that way), else on
+ * this thread. One report per file, in the input's order, the same either way.
  */
 export async function analyzeMany(files: PoolFile[], opts: AnalyzeManyOptions, pool?: AnalysisPool | null): Promise<Report[]> {
-  const small = files.length < (opts.minFiles ?? 20) || files.reduce((n, f) => n + countLines(f.text), 0) < (opts.minLines ?? 20_000);
+  const small = files.length < (opts.minFiles ?? 20) || (opts.minLines !== 0 && files.reduce((n, f) => n + countLines(f.text), 0) < (opts.minLines ?? 20_000));
   const here = () => files.map((f) => analyzeFileReport(f, opts.rules, opts));
   if (!pool || small) return here();
   try {
@@ -179,6 +198,8 @@ export class AnalysisPool {
   /** set when a worker died before it was ready: the pool refuses work from then on */
   private broken: Error | null = null;
   private readonly failRuns = new Set<(e: Error) => void>();
+  /** workers given up on (a file past its time limit), left to finish: terminated when they answer, or on close */
+  private readonly abandoned = new Set<Worker>();
 
   constructor(private readonly options: PoolOptions = {}) {
     const url = options.workerUrl ?? defaultWorkerUrl();
@@ -206,6 +227,8 @@ export class AnalysisPool {
       ...(opts.fixes !== undefined ? { fixes: opts.fixes } : {}),
       ...(opts.minSeverity ? { minSeverity: opts.minSeverity } : {}),
       ...(opts.maxFileBytes !== undefined ? { maxFileBytes: opts.maxFileBytes } : {}),
+      // the worker stops a file over the limit itself (see `timeLimit`)
+      ...((opts.fileTimeoutMs ?? this.options.fileTimeoutMs) !== undefined ? { fileTimeoutMs: opts.fileTimeoutMs ?? this.options.fileTimeoutMs } : {}),
     };
     return new Promise((resolve, reject) => {
       let left = files.length;
@@ -244,6 +267,7 @@ export class AnalysisPool {
         await s.worker.terminate();
       }),
     );
+    await Promise.all([...this.abandoned].map((w) => w.terminate()));
   }
 
   private spawn(): Slot {
@@ -310,18 +334,38 @@ export class AnalysisPool {
     this.pump();
   }
 
-  /** The time limit runs for the oldest file in flight. */
+  /**
+   * The time limit runs for the oldest file in flight (its run's limit, else the pool's). The worker
+   * stops a file over its limit itself (the engine's checkpoints) and answers; this timer is the
+   * backstop for a file stuck between checkpoints, a little later. Such a worker is abandoned, not
+   * terminated: terminating a thread in the middle of tree-sitter's native code can abort the whole
+   * process. It is replaced at once, and terminated when it answers (idle, then) or, still stuck,
+   * after a long grace.
+   */
   private arm(slot: Slot): void {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = undefined;
-    const ms = this.options.fileTimeoutMs;
+    const ms = slot.inFlight[0]?.opts.fileTimeoutMs ?? this.options.fileTimeoutMs;
     if (!ms || !slot.ready || !slot.inFlight.length) return;
-    slot.timer = setTimeout(() => {
-      // recorded first: the exit event terminate() causes finds the slot already dead
-      this.lost(slot, `the analysis took longer than ${ms} ms`);
-      void slot.worker.terminate();
-    }, ms);
+    slot.timer = setTimeout(() => this.abandon(slot, `the analysis took longer than ${ms} ms`, ms), ms + Math.min(ms, 2_000));
     slot.timer.unref?.();
+  }
+
+  /** Give up on a worker stuck on a file: the file is skipped with the reason, the worker replaced and left to finish. */
+  private abandon(slot: Slot, reason: string, ms: number): void {
+    // recorded first: the answer or the exit that may follow finds the slot already dead
+    this.lost(slot, reason);
+    const worker = slot.worker;
+    this.abandoned.add(worker);
+    worker.removeAllListeners("message");
+    worker.on("message", () => void worker.terminate());
+    const last = setTimeout(() => void worker.terminate(), Math.max(60_000, 20 * ms));
+    last.unref?.();
+    worker.once("exit", () => {
+      clearTimeout(last);
+      this.abandoned.delete(worker);
+    });
+    worker.unref();
   }
 
   private pump(): void {

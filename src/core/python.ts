@@ -265,6 +265,28 @@ function statementOf(n: Node): Node {
   return statement;
 }
 
+/**
+ * The nodes from the root down to the smallest one holding string index `index`, each with its
+ * parent's type and range (the root itself is not listed). Found with a cursor: `node.parent` costs
+ * O(depth) in tree-sitter, so climbing from the bottom is O(depth²).
+ */
+export function pathTo(root: Node, index: number): { type: string; start: number; end: number; parentType: string; parentStart: number; parentEnd: number }[] {
+  const out: { type: string; start: number; end: number; parentType: string; parentStart: number; parentEnd: number }[] = [];
+  const cursor = root.walk();
+  let parent = { type: cursor.nodeType, start: cursor.startIndex, end: cursor.endIndex };
+  for (;;) {
+    // the binding returns the child's index (0 is a hit), not the boolean its types promise
+    const moved = cursor.gotoFirstChildForIndex(index) as unknown;
+    if (moved === false || moved === null || moved === undefined || (typeof moved === "number" && moved < 0)) break;
+    const here = { type: cursor.nodeType, start: cursor.startIndex, end: cursor.endIndex };
+    // the first child ending after the index may start after it (the index is in a gap between children)
+    if (here.start > index) break;
+    out.push({ ...here, parentType: parent.type, parentStart: parent.start, parentEnd: parent.end });
+    parent = here;
+  }
+  return out;
+}
+
 /** Iterative pre-order walk (deeply nested code must not overflow the stack). */
 export function* walk(root: Node): Generator<Node> {
   const cursor = root.walk();
@@ -282,6 +304,25 @@ export function* walk(root: Node): Generator<Node> {
     descending = false;
     if (cursor.currentNode.id === root.id) return;
   }
+}
+
+/**
+ * Lines (1-based, first..last) of the ERROR and MISSING nodes: code tree-sitter could not parse,
+ * which no rule sees. Only subtrees that hold an error are entered.
+ */
+export function syntaxErrorLines(tree: Tree, limit = 1000): { first: number; last: number }[] {
+  const out: { first: number; last: number }[] = [];
+  const todo: Node[] = [tree.rootNode];
+  while (todo.length && out.length < limit) {
+    const n = todo.pop()!;
+    if (n.type === "ERROR" || n.isMissing) {
+      out.push({ first: n.startPosition.row + 1, last: n.endPosition.row + 1 });
+      continue;
+    }
+    if (!n.hasError) continue;
+    for (let i = n.childCount - 1; i >= 0; i--) todo.push(n.child(i)!);
+  }
+  return out.sort((a, b) => a.first - b.first);
 }
 
 /** True when the subtree holds an ERROR or MISSING node. */

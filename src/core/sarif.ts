@@ -173,6 +173,13 @@ export function toSarif(report: Report, rules: Rule[], opts: SarifOptions): Sari
       locations: [{ physicalLocation: { artifactLocation: artifactLocation(f.path) } }],
     });
   }
+  for (const f of report.tally.incomplete ?? []) {
+    notifications.push({
+      level: "error",
+      message: { text: `${f.path} was not fully analysed: ${f.reason}` },
+      locations: [{ physicalLocation: { artifactLocation: artifactLocation(f.path) } }],
+    });
+  }
   return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",

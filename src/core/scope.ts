@@ -226,6 +226,8 @@ export class FileModel {
   /** local names that import something under another name (`from os import system as run`: run → system) */
   readonly importedLastNames = new Map<string, string>();
   private readonly calleeCache = new Map<CallSite, string[]>();
+  /** `classify` of the value a name is bound to, by binding and hops already taken (a name used a thousand times is followed once) */
+  private readonly boundValues = new Map<Binding, ValueInfo[]>();
 
   /**
    * @param focus when only some findings are needed (checking a fix looks at the changed lines
@@ -633,8 +635,35 @@ export class FileModel {
     return kind === "__import__" ? v.value!.split(".")[0] : v.value!;
   }
 
-  /** What kind of value an expression is: constant string, f-string, %/format/+ built, name, … */
+  /**
+   * What kind of value an expression is: constant string, f-string, %/format/+ built, name, …
+   * Evaluated with an explicit stack, not recursion: a string joined from thousands of `+` pieces,
+   * or an argument inside thousands of parentheses, must not overflow the call stack. `depth`
+   * counts the names followed to the value they are bound to (at most 4 hops).
+   */
   classify(n: Node, scope: Scope, depth = 0): ValueInfo {
+    const first = this.classifyStep(n, scope, depth);
+    if (!("kids" in first)) return first;
+    const stack: ClassifyFrame[] = [first];
+    for (;;) {
+      const top = stack[stack.length - 1];
+      if (top.results.length < top.kids.length) {
+        const k = top.kids[top.results.length];
+        const next = this.classifyStep(k.node, k.scope, k.hops);
+        if ("kids" in next) stack.push(next);
+        else top.results.push(next);
+        continue;
+      }
+      const value = top.combine(top.results);
+      stack.pop();
+      if (!stack.length) return value;
+      stack[stack.length - 1].results.push(value);
+    }
+  }
+
+  /** One node of `classify`: its value, or the sub-expressions it needs and how to combine them. */
+  private classifyStep(n: Node, scope: Scope, hops: number): ValueInfo | ClassifyFrame {
+    const frame = (kids: ClassifyFrame["kids"], combine: ClassifyFrame["combine"]): ClassifyFrame => ({ kids, results: [], combine });
     switch (n.type) {
       case "string": {
         let value = "";
@@ -644,59 +673,72 @@ export class FileModel {
         }
         return { kind: "constant", value };
       }
-      case "concatenated_string": {
-        let value = "";
-        for (const c of n.namedChildren) {
-          const v = this.classify(c, scope, depth + 1);
-          if (v.kind !== "constant") return { kind: v.kind === "fstring" ? "fstring" : "other" };
-          value += v.value;
-        }
-        return { kind: "constant", value };
-      }
+      case "concatenated_string":
+        return frame(
+          n.namedChildren.map((c) => ({ node: c, scope, hops })),
+          (parts) => {
+            let value = "";
+            for (const v of parts) {
+              if (v.kind !== "constant") return { kind: v.kind === "fstring" ? "fstring" : "other" };
+              value += v.value;
+            }
+            return { kind: "constant", value };
+          },
+        );
       case "parenthesized_expression": {
         const inner = n.namedChild(0);
-        return inner ? this.classify(inner, scope, depth + 1) : { kind: "other" };
+        return inner ? frame([{ node: inner, scope, hops }], ([v]) => v) : { kind: "other" };
       }
       case "binary_operator": {
         const op = n.childForFieldName("operator");
+        if (!op) return { kind: "other" };
+        const opText = this.text(op);
+        if (opText !== "%" && opText !== "+") return { kind: "other" };
         const left = n.childForFieldName("left");
         const right = n.childForFieldName("right");
-        if (!op || !left || !right) return { kind: "other" };
-        const opText = this.text(op);
-        const l = this.classify(left, scope, depth + 1);
-        if (opText === "%") return isStringish(l) ? { kind: "percent" } : { kind: "other" };
-        if (opText === "+") {
-          const r = this.classify(right, scope, depth + 1);
-          if (l.kind === "constant" && r.kind === "constant") return { kind: "constant", value: l.value! + r.value! };
-          if (isStringish(l) || isStringish(r)) return { kind: "concat" };
-          return { kind: "other" };
-        }
-        return { kind: "other" };
+        if (!left || !right) return { kind: "other" };
+        if (opText === "%") return frame([{ node: left, scope, hops }], ([l]) => (isStringish(l) ? { kind: "percent" } : { kind: "other" }));
+        return frame(
+          [{ node: left, scope, hops }, { node: right, scope, hops }],
+          ([l, r]) => {
+            if (l.kind === "constant" && r.kind === "constant") return { kind: "constant", value: l.value! + r.value! };
+            if (isStringish(l) || isStringish(r)) return { kind: "concat" };
+            return { kind: "other" };
+          },
+        );
       }
       case "call": {
         const fn = n.childForFieldName("function");
         if (fn?.type === "attribute") {
           const attr = fn.childForFieldName("attribute");
           const obj = fn.childForFieldName("object");
-          if (attr && obj && this.text(attr) === "format" && isStringish(this.classify(obj, scope, depth + 1))) {
-            return { kind: "format" };
+          if (attr && obj && this.text(attr) === "format") {
+            return frame([{ node: obj, scope, hops }], ([v]) => (isStringish(v) ? { kind: "format" } : { kind: "call" }));
           }
         }
         return { kind: "call" };
       }
       case "identifier": {
-        if (depth < 4) {
-          const found = this.lookup(this.text(n), scope, n.startIndex);
-          const all = found?.scope.bindings.get(this.text(n));
+        if (hops < 4) {
+          const name = this.text(n);
+          const found = this.lookup(name, scope, startOf(n));
           // a name bound exactly once, to a constant string, is that constant
+          const all = found?.scope.bindings.get(name);
           if (found && all!.length === 1 && found.binding.value) {
-            const v = this.classify(found.binding.value, found.scope, depth + 1);
-            if (v.kind === "constant") return v;
+            const known = this.boundValues.get(found.binding)?.[hops];
+            if (known) return known;
+            return frame([{ node: found.binding.value, scope: found.scope, hops: hops + 1 }], ([v]) => {
+              const out: ValueInfo = v.kind === "constant" ? v : { kind: "name" };
+              const cache = this.boundValues.get(found.binding) ?? [];
+              cache[hops] = out;
+              this.boundValues.set(found.binding, cache);
+              return out;
+            });
           }
           // a name every binding of which (in a function) assigns a constant string holds a constant: the one that reaches here
           if (found && all!.length > 1 && all!.length <= 8 && found.scope.kind === "function" && all!.every((b) => b.kind === "local" && !b.augmented && b.value?.type === "string")) {
-            const v = this.classify(found.binding.value!, found.scope, depth + 1);
-            if (v.kind === "constant" && all!.every((b) => this.classify(b.value!, found.scope, depth + 1).kind === "constant")) return v;
+            const v = this.classify(found.binding.value!, found.scope, hops + 1);
+            if (v.kind === "constant" && all!.every((b) => this.classify(b.value!, found.scope, hops + 1).kind === "constant")) return v;
           }
         }
         return { kind: "name" };
@@ -746,6 +788,13 @@ export class FileModel {
     }
     return null;
   }
+}
+
+/** A node `classify` is evaluating: the sub-expressions it needs, their values so far, and how they combine. */
+interface ClassifyFrame {
+  kids: { node: Node; scope: Scope; hops: number }[];
+  results: ValueInfo[];
+  combine(results: ValueInfo[]): ValueInfo;
 }
 
 /** The text a sticky expression matches at string index `at`, or null. */

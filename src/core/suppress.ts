@@ -3,6 +3,8 @@
  * `# nosec` (all), `# nosec B301, B302` (Bandit ids), `# noqa: S301` (Ruff ids; a bare `# noqa`
  * is left to the linters it belongs to), `# hunkguard: ignore[rule-id, …]` and `# hunkguard: ignore`.
  */
+import { descendantsOfTypes, type ParsedPython } from "./python.js";
+
 export interface SuppressibleRule {
   id: string;
   bandit?: string;
@@ -34,4 +36,31 @@ export function suppressedBy(lineText: string, rule: SuppressibleRule): boolean 
   const noqa = NOQA.exec(lineText);
   if (noqa && rule.ruff && ids(noqa[1]).some((s) => s.toUpperCase() === rule.ruff)) return true;
   return false;
+}
+
+/**
+ * The comments on each line, read from the tree's comment nodes: a `# nosec` inside a string
+ * literal (`os.system("ping " + host + " # nosec")`) is part of the value, not a comment, and
+ * silences nothing. Lines without a comment give "".
+ */
+export function commentsByLine(parsed: ParsedPython): (line: number) => string {
+  let byLine: Map<number, string> | null = null;
+  return (line) => {
+    if (!byLine) {
+      byLine = new Map();
+      const { source, lineStarts } = parsed;
+      const comments = descendantsOfTypes(parsed.tree.rootNode, ["comment"]);
+      let row = 0;
+      for (let i = 0; i < comments.length; i++) {
+        const start = comments.start(i);
+        // comments come in document order: the line only moves forward
+        while (row + 1 < lineStarts.length && lineStarts[row + 1] <= start) row++;
+        let end = source.indexOf("\n", start);
+        if (end < 0) end = source.length;
+        const text = source.slice(start, end).replace(/\r$/, "");
+        byLine.set(row + 1, (byLine.get(row + 1) ?? "") + text);
+      }
+    }
+    return byLine.get(line) ?? "";
+  };
 }

@@ -10,7 +10,6 @@ import type { Node } from "./python.js";
 import type { FileModel, Scope, CallSite } from "./scope.js";
 import type { TaintSourceSpec } from "./rules/schema.js";
 
-const MAX_EXPR_NODES = 4000;
 
 /** Which sources count and what cleans a value: a rule's taint profile (the engine's is the default). */
 export interface TaintProfile {
@@ -210,9 +209,9 @@ export class TaintIndex {
 
   /** Whether an expression carries untrusted data, and from where. */
   private exprTaint(expr: Node, scope: Scope, ft: FunctionTaint): TaintSource | null {
+    // every node of the expression: a bound here would let a source past it go unseen
     const todo: Node[] = [expr];
-    let visited = 0;
-    while (todo.length && visited++ < MAX_EXPR_NODES) {
+    while (todo.length) {
       const n = todo.pop()!;
       if (n.type === "identifier") {
         const src = ft.names.get(this.model.text(n));

@@ -76,6 +76,8 @@ export interface Tally {
   partiallyParsed: string[];
   ruleFailures: { rule: string; path: string; error: string }[];
   withheldFixes: { rule: string; path: string; line: number; reason: string }[];
+  /** files analysed only in part (code on the lines that count did not parse); see `notAnalysed` in report.ts */
+  incomplete: { path: string; reason: string }[];
 }
 
 // ---------------------------------------------------------------------------------------------

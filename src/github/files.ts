@@ -14,6 +14,7 @@ import { describeError, statusOf } from "./octokit.js";
 import type { SkippedFile } from "../core/finding.js";
 import { parseFilePatch, filePatchFromContents, inOneHunk, type FilePatch } from "../core/hunks.js";
 import type { SourceFile } from "../core/report.js";
+import { decodePythonSource, declaresOtherEncoding } from "../core/decode.js";
 import type { ExtendedConfig } from "../core/config.js";
 
 export const MAX_FILES = 3000;
@@ -282,15 +283,10 @@ export async function readConfigRest(gh: GitHub, repo: RepoRef, start?: { text: 
   return { data: head.data, problems, ...(extended.length ? { extended } : {}) };
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-/** Decode file bytes: strips a BOM; null when not UTF-8. */
+/** Decode file bytes as Python does (BOM, PEP 263 coding cookie, else UTF-8); null when they are not Python source text. */
 export function decodeText(bytes: Uint8Array): string | null {
-  try {
-    return utf8.decode(bytes).replace(/^\uFEFF/, "");
-  } catch {
-    return null;
-  }
+  const decoded = decodePythonSource(bytes);
+  return "text" in decoded ? decoded.text : null;
 }
 
 /** A file's text at a commit over REST (raw media type: works up to 100 MB); null when unreadable. */
@@ -377,20 +373,29 @@ export async function prepareFiles(gh: GitHub, repo: RepoRef, files: ChangedFile
       continue;
     }
     const blob = texts.get(`${opts.headSha}:${f.path}`);
-    let text: string | null;
+    // GitHub's text is UTF-8: a file declaring another encoding (PEP 263) is read again as bytes
+    const asBytes = (t: string | null | undefined) => !!t && declaresOtherEncoding(t);
+    let text: string | null = null;
     let binary = false;
-    let size: number;
-    if (blob && !blob.isTruncated && (blob.text !== null || blob.isBinary)) {
+    let size = 0;
+    let read = false;
+    if (blob && !blob.isTruncated && (blob.text !== null || blob.isBinary) && !asBytes(blob.text)) {
       ({ text, isBinary: binary, byteSize: size } = blob);
+      read = true;
     } else if (known && known.byteSize > GRAPHQL_SINGLE_TEXT_BYTES) {
-      text = await readTextAtRest(gh, repo, f.path, opts.headSha);
-      size = known.byteSize;
-      if (text === null) {
+      const raw = await readTextAtRest(gh, repo, f.path, opts.headSha);
+      if (raw === null) {
         skipped.push({ path: f.path, reason: "could not read the file" });
         continue;
       }
-    } else {
-      // GraphQL could not say, cut the text, or has no blob there: the blob by its sha over REST
+      if (!asBytes(raw)) {
+        text = raw;
+        size = known.byteSize;
+        read = true;
+      }
+    }
+    if (!read) {
+      // GraphQL could not say, cut the text, has no blob there, or the file is in another encoding: the blob by its sha over REST
       if (!isBlobSha(f.sha)) {
         skipped.push({ path: f.path, reason: "GitHub gave no blob id for this file and its text could not be read" });
         continue;

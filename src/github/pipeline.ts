@@ -8,7 +8,7 @@ import { CheckRun, completedRuns, type Conclusion } from "./check.js";
 import { configData, listChangedFiles, prepareFiles, readConfigRest, readContentsAndConfig, type ConfigData, type SizesRead } from "./files.js";
 import { matchPosted, planReview, postReview, readPullState, resolveFixedThreads, type PostedMatch, type PullState } from "./review.js";
 import { DEFAULT_CONFIG, parseLayeredConfig, pathSelector, ruleFilter, failsCheck, type RepoConfig } from "../core/config.js";
-import { newReport, finishReport, type Report } from "../core/report.js";
+import { newReport, finishReport, notAnalysed, unanalysedNote, unanalysedTitle, type Report } from "../core/report.js";
 import { AnalysisPool, analyzeMany, defaultWorkerUrl, mergeReports } from "../core/pool.js";
 import { annotationFor, checkSummary, checkTitle, inlineMarkdown } from "../core/render.js";
 import type { RuleSet } from "../core/rules/load.js";
@@ -45,10 +45,13 @@ export interface PipelineDeps {
   /** pull-request heads already analysed here: a replayed event for one of them costs no request */
   analysedHeads?: AnalysedHeads;
   /**
-   * Worker threads for pull requests with many files; null: always this thread. Default: one pool
-   * shared by every analysis in this process, when running from the build.
+   * Worker threads for the analysis of every pull request, whatever its size (the event loop stays
+   * free to answer webhooks); null: this thread. Default: one pool shared by every analysis in this
+   * process, when running from the build.
    */
   pool?: AnalysisPool | null;
+  /** a file taking longer than this on the pool is not analysed (named in the check); default 60 s or HUNKGUARD_FILE_TIMEOUT_MS */
+  fileTimeoutMs?: number;
   log: Logger;
   /** whole-analysis time budget */
   timeoutMs?: number;
@@ -95,8 +98,10 @@ const tookTooLong = (deps: PipelineDeps) => {
   return `the analysis took longer than ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`;
 };
 
-function conclusionFor(config: RepoConfig, findings: Finding[]): Conclusion {
+/** A file not analysed makes the check at least `neutral` (`unanalysed: failure` in the config: `failure`), never `success`. */
+function conclusionFor(config: RepoConfig, findings: Finding[], unanalysed = false): Conclusion {
   if (findings.some((f) => failsCheck(config, f.severity))) return "failure";
+  if (unanalysed) return config.unanalysed;
   return findings.length ? "neutral" : "success";
 }
 
@@ -143,16 +148,26 @@ async function alreadyAnalysed(deps: PipelineDeps, target: PullTarget): Promise<
 
 let sharedPool: AnalysisPool | null | undefined;
 
+const DEFAULT_FILE_TIMEOUT_MS = 60_000;
+
+/** The per-file time limit: the deps', else `HUNKGUARD_FILE_TIMEOUT_MS`, else a minute. */
+function fileTimeoutOf(deps: PipelineDeps): number {
+  if (deps.fileTimeoutMs !== undefined) return deps.fileTimeoutMs;
+  const env = Number.parseInt(process.env.HUNKGUARD_FILE_TIMEOUT_MS ?? "", 10);
+  return Number.isInteger(env) && env > 0 ? env : DEFAULT_FILE_TIMEOUT_MS;
+}
+
 /**
- * The process's pool: started on the first pull request that needs it, kept for the next ones.
- * `HUNKGUARD_THREADS` caps its threads; 1 (or 0) keeps every analysis on the main thread.
+ * The process's pool: started on the first pull request, kept for the next ones. Every analysis runs
+ * on it (a pathological file must not freeze the event loop). `HUNKGUARD_THREADS` caps its threads;
+ * 0 keeps every analysis on the main thread (for debugging only: no per-file time limit there).
  */
 function poolFor(deps: PipelineDeps): AnalysisPool | null {
   if (deps.pool !== undefined) return deps.pool;
   if (sharedPool === undefined) {
     const cap = Number.parseInt(process.env.HUNKGUARD_THREADS ?? "", 10);
     const maxThreads = Number.isInteger(cap) && cap >= 0 ? cap : undefined;
-    sharedPool = defaultWorkerUrl() && (maxThreads === undefined || maxThreads > 1) ? new AnalysisPool({ maxThreads }) : null;
+    sharedPool = defaultWorkerUrl() && maxThreads !== 0 ? new AnalysisPool({ maxThreads }) : null;
   }
   return sharedPool;
 }
@@ -260,19 +275,32 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
   if (target.draft && !config.drafts) return done("skipped", TITLES.draft, "Drafts are not analysed (`drafts: false` in `.github/hunkguard.yml`).");
   const selected = pathSelector(config);
   const python = files.filter((f) => f.status !== "removed" && selected(f.path));
+  if (!python.length && truncated) {
+    // GitHub listed only 3,000 files: Python may be among the others
+    return done(config.unanalysed, "No Python in the first 3,000 files; the rest not analysed", unanalysedNote([], true, config.unanalysed));
+  }
   if (!python.length) {
     return done("success", "No Python changes", problems.length ? checkSummary({ findings: [], skipped: [], tally: newReport().tally, files: 0, lines: 0, inlinePosted: 0, inlineAlreadyThere: 0, configProblems: problems, notes: [] }) : "This pull request changes no Python files HunkGuard analyses.");
   }
 
   // 4. contents (texts within the size limit; a file the config's globs add is sized now) and
-  // changed lines; 5. the analysis
-  // (pure core), on worker threads when the pull request is large enough for them to pay
+  // changed lines; 5. the analysis (pure core), on worker threads whatever the size, each file
+  // under a time limit
   const prepared = await prepareFiles(gh, target.repo, python, { headSha: target.headSha, maxFileBytes: config.max_file_bytes, baseSha, sizes: read.sizes });
   inTime();
   const enabled = ruleFilter(config);
   const perFile = await analyzeMany(
     prepared.sources.map((s) => ({ path: s.path, text: s.text, patch: prepared.patches.get(s.path) })),
-    { rules, enabledRules: rules.rules.filter(enabled).map((r) => r.id), mode: config.filter, minSeverity: config.min_severity, maxFileBytes: config.max_file_bytes },
+    {
+      rules,
+      enabledRules: rules.rules.filter(enabled).map((r) => r.id),
+      mode: config.filter,
+      minSeverity: config.min_severity,
+      maxFileBytes: config.max_file_bytes,
+      fileTimeoutMs: fileTimeoutOf(deps),
+      minFiles: 0,
+      minLines: 0,
+    },
     poolFor(deps),
   );
   inTime();
@@ -284,7 +312,6 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
 
   // 6. only the newest head posts; what is already posted is not posted again
   const notes: string[] = [];
-  if (truncated) notes.push("GitHub lists at most 3,000 changed files; files past that were not analysed.");
   let state: PullState | null = null;
   // markers count only in this app's own comments: who we are comes with the check run we created
   const app: AppIdentity | null = check.app ?? (await appIdentityFromApi(gh));
@@ -304,8 +331,8 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
 
   // 7. the review: only what is not on the pull request yet. A review GitHub refuses does not lose
   // the analysis: the check run below still carries every finding.
-  // a file not analysed, or where a rule failed, cannot tell that a finding is gone
-  const skippedPaths = new Set([...report.skipped.map((k) => k.path), ...report.tally.ruleFailures.map((r) => r.path)]);
+  // a file not analysed (skipped, a rule failed, code on its changed lines that did not parse) cannot tell that a finding is gone
+  const skippedPaths = new Set(notAnalysed(report).map((k) => k.path));
   const match: PostedMatch = state
     ? matchPosted(report.findings, state, {
         analysed: new Set(prepared.sources.map((s) => s.path).filter((p) => !skippedPaths.has(p))),
@@ -340,8 +367,10 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
     inTime();
   }
 
-  // 8. the check: every finding annotated, nothing dropped silently
-  const conclusion = conclusionFor(config, report.findings);
+  // 8. the check: every finding annotated, nothing dropped silently; what was not analysed named
+  const unanalysed = notAnalysed(report);
+  if (unanalysed.length || truncated) notes.push(unanalysedNote(unanalysed, truncated, config.unanalysed));
+  const conclusion = conclusionFor(config, report.findings, unanalysed.length > 0 || truncated);
   const summary = checkSummary({
     findings: report.findings,
     skipped: report.skipped,
@@ -354,7 +383,7 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
     notes,
   });
   outcome.conclusion = conclusion;
-  outcome.title = checkTitle(report.findings);
+  outcome.title = checkTitle(report.findings) + (unanalysed.length || truncated ? `; ${unanalysedTitle(unanalysed, truncated)}` : "");
   await check.complete(conclusion, { title: outcome.title, summary, annotations: report.findings.map(annotationFor) });
   return outcome;
 }

@@ -1,11 +1,14 @@
 /**
  * Fixes for the command rules.
  *
- * A shell command built from values gets one of two fixes, both review tier:
- * - an argument list without the shell, when the literal parts use no shell feature and every
- *   value is a whole word (`subprocess.check_output(["git", "log", branch])`);
- * - else the shell is kept and each value is wrapped in `shlex.quote(...)` (dropping the template's
- *   own quotes around it: `'{x}'` → `{shlex.quote(x)}`).
+ * A shell command built from values (an f-string, `%`, `.format()` or `+`) run by this process
+ * gets one fix, review tier: an argument list without the shell, when the literal parts use no
+ * shell feature and every value is a whole word (`os.system("ping -c 1 " + host)` →
+ * `subprocess.run(["ping", "-c", "1", host], check=False)`). Otherwise it is explained: a
+ * suggestion that keeps the local shell and quotes the values (`shlex.quote`) leaves the shell —
+ * what the finding is about — in place, so it is never offered one-click.
+ * A command run by a remote shell (SSH) has no shell to drop: there each value is wrapped in
+ * `shlex.quote(...)` (dropping the template's own quotes around it: `'{x}'` → `{shlex.quote(x)}`).
  * A command held in a variable is explained, never rewritten: `shell=False` on a string raises
  * FileNotFoundError and `shlex.split` changes what a command using shell features means.
  */
@@ -63,10 +66,28 @@ function argvItems(model: FileModel, tpl: CommandTemplate, scope: Scope): string
   }
   const q = tpl.quote === "'" ? "'" : '"';
   return words.map((w) => {
-    if (w.t === "text") return `${q}${model.source.slice(w.start, w.end)}${q}`;
+    if (w.t === "text") {
+      // as written when the word is one run of plain characters; else spelled anew (a word split over
+      // `+` operands, `%%`, a raw string's backslash would not survive being copied into a plain literal)
+      const written = model.source.slice(w.start, w.end);
+      return written === w.text && !written.includes("\\") ? `${q}${written}${q}` : pythonString(w.text, q);
+    }
     const text = model.text(w.hole.expr);
     return w.hole.numeric ? `str(${text})` : text;
   });
+}
+
+/** A Python string literal for `text` in the quote `q`. */
+function pythonString(text: string, q: string): string {
+  let out = "";
+  for (const ch of text) {
+    if (ch === "\\" || ch === q) out += `\\${ch}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\t") out += "\\t";
+    else if (ch < " " || ch === "\x7f") out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`;
+    else out += ch;
+  }
+  return `${q}${out}${q}`;
 }
 
 /** The no-shell rewrite for the callee, or the reason it does not apply. */
@@ -74,7 +95,6 @@ function argvRoute(ctx: FixContext<unknown, CommandData>, d: ScriptData, tpl: Co
   const { model, match } = ctx;
   const call = match.call!;
   const callee = match.callee ?? "";
-  if (tpl.kind !== "constant" && tpl.kind !== "fstring") return { reason: "only f-string and constant commands are turned into argument lists" };
   if (d.viaArgv || d.script.id !== d.argument.id) return { reason: "the command is already inside an argument list" };
   const items = argvItems(model, tpl, call.scope);
   if ("reason" in items) return items;
@@ -86,8 +106,7 @@ function argvRoute(ctx: FixContext<unknown, CommandData>, d: ScriptData, tpl: Co
     let sp = importedName(model, "subprocess", call);
     const imports: string[] = [];
     if (!sp) {
-      // an f-string keeps its shell and gets quoted instead: no new import for a bigger change
-      if (tpl.kind !== "constant" || !nameIsFree(model, "subprocess", call)) return { reason: "`subprocess` is not imported" };
+      if (!nameIsFree(model, "subprocess", call)) return { reason: "the name `subprocess` means something else here" };
       sp = "subprocess";
       imports.push("import subprocess");
     }
@@ -187,9 +206,21 @@ function shlexRoute(ctx: FixContext<unknown, CommandData>, tpl: CommandTemplate)
   return { edits, caveat, imports, localImportOk: true };
 }
 
-/** A shell command built from values → an argument list without the shell, or `shlex.quote` around each value. */
+/** Callees that start a process on this machine: their shell can go, and a fix must not keep it. */
+const LOCAL_PROCESS = /^(os|subprocess|asyncio|commands|popen2)\./;
+
+const KEEPS_SHELL_EXAMPLE = `import subprocess
+
+# no shell: one list item per argument, nothing to escape
+subprocess.run(["ping", "-c", "1", host], check=False)
+
+# pipes and redirections can be done in Python: run each program without a shell
+ping = subprocess.run(["ping", "-c", "1", host], capture_output=True, text=True, check=False)
+`;
+
+/** A shell command built from values → an argument list without the shell; for a remote shell, `shlex.quote` around each value. */
 export function shellCommandFix(ctx: FixContext<unknown, CommandData>): FixProposal | FixDecline {
-  const { match, data } = ctx;
+  const { model, match, data } = ctx;
   const call = match.call;
   if (data?.program) return decline("the program comes from a value: only you know which programs are allowed; choose it from an allowlist");
   const d = data;
@@ -199,7 +230,7 @@ export function shellCommandFix(ctx: FixContext<unknown, CommandData>): FixPropo
   }
   if (d.level === "dynamic" || !STRING_BUILDERS.has(d.script.type)) {
     // a process started here can take an argument list instead; a remote or unknown callee cannot
-    const local = /^(os|subprocess|asyncio|commands|popen2)\./.test(match.callee ?? "") || d.viaArgv;
+    const local = LOCAL_PROCESS.test(match.callee ?? "") || d.viaArgv;
     return local ? decline(VARIABLE_REASON, VARIABLE_EXAMPLE) : decline("the command is a string made elsewhere: quote each value with `shlex.quote` where it is built");
   }
   if (d.argument.type === "list" || d.argument.type === "tuple") {
@@ -212,6 +243,14 @@ export function shellCommandFix(ctx: FixContext<unknown, CommandData>): FixPropo
   const argv = argvRoute(ctx, d, tpl);
   if (!("reason" in argv)) return argv;
   if (d.level === "constant") return decline(argv.reason);
+  // quoting the values keeps a local shell, which is what the finding is about: explain instead
+  if (LOCAL_PROCESS.test(match.callee ?? "") || d.viaArgv || keywordArgument(model, call, "shell")) {
+    return {
+      decline: `${argv.reason}, so no argument list can replace the shell here: run the program without a shell (one list item per argument); if the shell is truly needed, quote every value with \`shlex.quote(...)\``,
+      example: KEEPS_SHELL_EXAMPLE,
+      byDesign: true,
+    };
+  }
   return shlexRoute(ctx, tpl);
 }
 

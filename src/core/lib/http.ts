@@ -198,7 +198,9 @@ export function leadingLiteral(model: FileModel, expr: Node, scope: Scope, withi
   let n: Node | null = expr;
   let sc = scope;
   let complete = true;
-  for (let depth = 0; n && depth < 8; depth++) {
+  // only names followed are counted: a URL joined from thousands of pieces is still followed to its start
+  let hops = 0;
+  while (n && hops < 8) {
     switch (n.type) {
       case "string": {
         const first = n.firstChild;
@@ -256,6 +258,7 @@ export function leadingLiteral(model: FileModel, expr: Node, scope: Scope, withi
         if (!b) return null;
         n = b.value;
         sc = b.scope;
+        hops++;
         break;
       }
       case "attribute": {

@@ -27,49 +27,76 @@ export function parseIntLiteral(text: string): number | null {
 
 /**
  * The integer an expression always evaluates to, when it is written with literals, `stat.S_*`
- * constants, `|`/`+`/`&`/`^` and names bound once to such a value; otherwise null.
+ * constants, `|`/`+`/`&`/`^` and names bound once to such a value; otherwise null. Evaluated with
+ * an explicit stack: a mode inside thousands of parentheses or `|` terms is still read (no depth at
+ * which the finding would be lost); `depth` counts the names followed (at most 6).
  */
 export function constantInt(model: FileModel, n: Node, scope: Scope, depth = 0): number | null {
-  if (depth > 6) return null;
-  switch (n.type) {
-    case "integer":
-      return parseIntLiteral(model.text(n));
-    case "parenthesized_expression": {
-      const inner = n.namedChild(0);
-      return inner ? constantInt(model, inner, scope, depth + 1) : null;
-    }
-    case "binary_operator": {
-      const op = n.childForFieldName("operator");
-      const l = n.childForFieldName("left");
-      const r = n.childForFieldName("right");
-      if (!op || !l || !r) return null;
-      const a = constantInt(model, l, scope, depth + 1);
-      const b = a === null ? null : constantInt(model, r, scope, depth + 1);
-      if (a === null || b === null) return null;
-      switch (model.text(op)) {
-        case "|": return a | b;
-        case "+": return a + b;
-        case "&": return a & b;
-        case "^": return a ^ b;
-        default: return null;
+  type Frame = { op: string; kids: { n: Node; scope: Scope; hops: number }[]; values: number[] };
+  // one node: its value (null: not a constant), or the operands to evaluate first
+  const step = (x: Node, sc: Scope, hops: number): number | null | Frame => {
+    switch (x.type) {
+      case "integer":
+        return parseIntLiteral(model.text(x));
+      case "parenthesized_expression": {
+        const inner = x.namedChild(0);
+        return inner ? { op: "()", kids: [{ n: inner, scope: sc, hops }], values: [] } : null;
       }
-    }
-    case "identifier":
-    case "attribute": {
-      for (const q of model.resolve(n, scope)) {
-        if (q.startsWith("stat.") && STAT_BITS[q.slice(5)] !== undefined) return STAT_BITS[q.slice(5)];
+      case "binary_operator": {
+        const op = x.childForFieldName("operator");
+        const l = x.childForFieldName("left");
+        const r = x.childForFieldName("right");
+        if (!op || !l || !r) return null;
+        const o = model.text(op);
+        if (o !== "|" && o !== "+" && o !== "&" && o !== "^") return null;
+        return { op: o, kids: [{ n: l, scope: sc, hops }, { n: r, scope: sc, hops }], values: [] };
       }
-      if (n.type === "identifier") {
-        const name = model.text(n);
-        const found = model.lookup(name, scope, n.startIndex);
-        if (found && found.binding.kind === "local" && found.binding.value && found.scope.bindings.get(name)!.length === 1) {
-          return constantInt(model, found.binding.value, found.scope, depth + 1);
+      case "identifier":
+      case "attribute": {
+        for (const q of model.resolve(x, sc)) {
+          if (q.startsWith("stat.") && STAT_BITS[q.slice(5)] !== undefined) return STAT_BITS[q.slice(5)];
         }
+        if (x.type === "identifier" && hops < 6) {
+          const name = model.text(x);
+          const found = model.lookup(name, sc, x.startIndex);
+          if (found && found.binding.kind === "local" && found.binding.value && found.scope.bindings.get(name)!.length === 1) {
+            return { op: "()", kids: [{ n: found.binding.value, scope: found.scope, hops: hops + 1 }], values: [] };
+          }
+        }
+        return null;
       }
-      return null;
+      default:
+        return null;
     }
-    default:
-      return null;
+  };
+  const combine = (f: Frame): number => {
+    const [a, b] = f.values;
+    switch (f.op) {
+      case "|": return a | b;
+      case "+": return a + b;
+      case "&": return a & b;
+      case "^": return a ^ b;
+      default: return a;
+    }
+  };
+  const first = step(n, scope, depth);
+  if (first === null || typeof first === "number") return first;
+  const stack: Frame[] = [first];
+  for (;;) {
+    const top = stack[stack.length - 1];
+    if (top.values.length < top.kids.length) {
+      const k = top.kids[top.values.length];
+      const next = step(k.n, k.scope, k.hops);
+      // any operand that is not a constant makes the whole expression not one
+      if (next === null) return null;
+      if (typeof next === "number") top.values.push(next);
+      else stack.push(next);
+      continue;
+    }
+    const value = combine(top);
+    stack.pop();
+    if (!stack.length) return value;
+    stack[stack.length - 1].values.push(value);
   }
 }
 

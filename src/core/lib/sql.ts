@@ -39,8 +39,8 @@ export function looksLikeSql(text: string): boolean {
 export function literalText(model: FileModel, n: Node, scope: Scope): string {
   const out: string[] = [];
   const todo: Node[] = [n];
-  let budget = 200;
-  while (todo.length && budget-- > 0) {
+  // no budget: a query joined from thousands of pieces is still read to its first word (linear)
+  while (todo.length) {
     const cur = todo.pop()!;
     switch (cur.type) {
       case "string":
@@ -200,8 +200,8 @@ export function builtValues(model: FileModel, n: Node, scope: Scope): Node[] | n
   if (v.kind !== "fstring" && v.kind !== "percent" && v.kind !== "format" && v.kind !== "concat") return null;
   const values: Node[] = [];
   const todo: Node[] = [n];
-  let budget = 200;
-  while (todo.length && budget-- > 0) {
+  // no budget (a value past it would be lost without a word); each node is visited once
+  while (todo.length) {
     const cur = todo.pop()!;
     switch (cur.type) {
       case "string":
@@ -232,9 +232,9 @@ export function builtValues(model: FileModel, n: Node, scope: Scope): Node[] | n
           } else if (!numeric.positions.has(0)) values.push(right);
         } else if (model.text(op) === "+") {
           for (const side of [left, right]) {
-            const k = model.classify(side, scope).kind;
+            // classified only when it is a leaf: classifying each level of a long chain would be quadratic
             if (side.type === "binary_operator" || side.type === "parenthesized_expression" || side.type === "string" || side.type === "concatenated_string") todo.push(side);
-            else if (k !== "constant") values.push(side);
+            else if (model.classify(side, scope).kind !== "constant") values.push(side);
           }
         }
         break;
