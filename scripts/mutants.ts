@@ -228,7 +228,7 @@ export const MUTATIONS: Mutation[] = [
   {
     name: "shell-kept-by-fix",
     breaks: "a command-injection fix quotes values with shlex.quote and keeps the local shell",
-    file: "src/core/fixes/command.ts",
+    file: "src/core/lib/command-fix.ts",
     search: 'if (LOCAL_PROCESS.test(match.callee ?? "") || d.viaArgv || keywordArgument(model, call, "shell")) {',
     replace: "if (false) {",
     tests: ["test/gate-app.test.ts", "test/rules.test.ts"],
