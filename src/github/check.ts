@@ -96,6 +96,20 @@ export async function completedRuns(gh: GitHub, repo: RepoRef, headSha: string, 
     .map((r) => ({ id: r.id, conclusion: r.conclusion, title: r.output?.title ?? null }));
 }
 
+/**
+ * Where an analysis reports its verdict: the pipeline starts it, completes it exactly once (with the
+ * findings' conclusion, or the reason it could not finish), and learns from it whose bot writes our
+ * comments. The app's is a `CheckRun`; the GitHub Action's (github/action.ts) falls back to workflow
+ * annotations when its token may not write checks.
+ */
+export interface CheckSink {
+  start(): Promise<void>;
+  complete(conclusion: Conclusion, output: CheckOutput): Promise<void>;
+  readonly completed: boolean;
+  /** the app whose bot writes our comments (their markers are trusted), once known; null: unknown */
+  readonly app: AppIdentity | null;
+}
+
 export interface CheckRunOptions {
   gh: GitHub;
   repo: RepoRef;
@@ -108,7 +122,7 @@ export interface CheckRunOptions {
   identity?: CheckRunIdentity;
 }
 
-export class CheckRun {
+export class CheckRun implements CheckSink {
   private id: number | null = null;
   private done = false;
   private completing: Promise<void> | null = null;

@@ -148,7 +148,21 @@ export async function readConfigRest(gh: GitHub, repo: RepoRef, start?: { text: 
  * config that extends another (`_extends`, only to the owner's `.github` repository) is followed
  * over REST. A config that cannot be read is a problem shown in the check; the defaults apply.
  */
-export async function resolveConfig(gh: GitHub, repo: RepoRef, read: ConfigText | undefined): Promise<{ config: RepoConfig; problems: string[] }> {
+export async function resolveConfig(gh: GitHub, repo: RepoRef, read: ConfigText | undefined, override?: ConfigOverride): Promise<{ config: RepoConfig; problems: string[] }> {
+  const resolved = await resolveRepoConfig(gh, repo, override?.text !== undefined ? { text: override.text, from: "repository" } : read);
+  return override?.settings ? { ...resolved, config: { ...resolved.config, ...override.settings } } : resolved;
+}
+
+/**
+ * What wins over the repository's config: a config file's text read elsewhere (the Action's
+ * `config` input, from the workspace), then single settings (`--fail-on`, `--min-severity`).
+ */
+export interface ConfigOverride {
+  text?: string;
+  settings?: Partial<Pick<RepoConfig, "fail_on" | "min_severity">>;
+}
+
+async function resolveRepoConfig(gh: GitHub, repo: RepoRef, read: ConfigText | undefined): Promise<{ config: RepoConfig; problems: string[] }> {
   let found: ConfigData;
   try {
     if (read) {

@@ -4,9 +4,9 @@
  */
 import type { AppIdentity, GitHub, LimitPolicy, RepoRef } from "./octokit.js";
 import { DEFAULT_LIMIT_POLICY, appIdOf, appIdentityFromApi, boundRequests, describeError, statusOf } from "./octokit.js";
-import { CheckRun, completedRuns, type CheckRunIdentity, type Conclusion } from "./check.js";
+import { CheckRun, completedRuns, type CheckRunIdentity, type CheckSink, type Conclusion } from "./check.js";
 import { listChangedFiles, prepareFiles, readContentsAndConfig } from "./files.js";
-import { resolveConfig } from "./config.js";
+import { resolveConfig, type ConfigOverride } from "./config.js";
 import { matchPosted, planReview, postReview, readPullState, resolveFixedThreads, type PostedMatch, type PullState } from "./review.js";
 import { DEFAULT_CONFIG, parseLayeredConfig, pathSelector, ruleFilter, failsCheck, type RepoConfig } from "../core/config.js";
 import { newReport, finishReport, notAnalysed, unanalysedNote, unanalysedTitle, type Report } from "../core/report.js";
@@ -58,6 +58,13 @@ export interface PipelineDeps {
    * CheckRunIdentity); default: a fresh run.
    */
   checkRunIdentity?: CheckRunIdentity;
+  /**
+   * Where the verdict goes; default: a `CheckRun` on the head (with `checkRunIdentity`). The GitHub
+   * Action passes one that falls back to workflow annotations (github/action.ts).
+   */
+  checkSink?: (target: PullTarget) => CheckSink;
+  /** a config file read elsewhere and settings that win over the repository's (the Action's inputs) */
+  configOverride?: ConfigOverride;
   log: Logger;
   /** whole-analysis time budget */
   timeoutMs?: number;
@@ -162,7 +169,7 @@ async function analyze(deps: PipelineDeps, target: PullTarget): Promise<Analysis
   const { gh, log } = deps;
   log.info({ ...where(target), trigger: target.trigger }, "analysis started");
   boundRequests(gh, deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
-  const check = new CheckRun({ gh, repo: target.repo, headSha: target.headSha, limits: deps.limits ?? DEFAULT_LIMIT_POLICY, identity: deps.checkRunIdentity });
+  const check = deps.checkSink?.(target) ?? new CheckRun({ gh, repo: target.repo, headSha: target.headSha, limits: deps.limits ?? DEFAULT_LIMIT_POLICY, identity: deps.checkRunIdentity });
   const outcome: AnalysisOutcome = { conclusion: "neutral", title: "", reviewPosted: false, inlinePosted: 0, findings: [], superseded: false };
   // a head with a verdict is not analysed again (a replayed delivery) unless a re-run was asked for
   if (await alreadyAnalysed(deps, target)) {
@@ -212,7 +219,7 @@ async function analyze(deps: PipelineDeps, target: PullTarget): Promise<Analysis
   }
 }
 
-async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outcome: AnalysisOutcome, deadline: { passed: boolean }): Promise<AnalysisOutcome> {
+async function run(deps: PipelineDeps, target: PullTarget, check: CheckSink, outcome: AnalysisOutcome, deadline: { passed: boolean }): Promise<AnalysisOutcome> {
   const { gh, rules, log } = deps;
   const limits = deps.limits ?? DEFAULT_LIMIT_POLICY;
   // once the budget is spent the check is completed by the caller: this run must not touch GitHub again
@@ -245,7 +252,7 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
   const likely = pathSelector(DEFAULT_CONFIG);
   const read = await readContentsAndConfig(gh, target.repo, files.filter((f) => f.status !== "removed" && likely(f.path)), { headSha: target.headSha, baseSha });
   inTime();
-  const { config, problems } = await resolveConfig(gh, target.repo, read.config);
+  const { config, problems } = await resolveConfig(gh, target.repo, read.config, deps.configOverride);
   inTime();
 
   // 3. drafts (when the config says so) and pull requests without Python end here
