@@ -237,7 +237,7 @@ export const MUTATIONS: Mutation[] = [
     name: "pipeline-time-limit-unset",
     breaks: "the pipeline sets no per-file time limit: a pathological file runs as long as it likes",
     file: "src/github/pipeline.ts",
-    search: "fileTimeoutMs: fileTimeoutOf(deps),",
+    search: "fileTimeoutMs: deps.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,",
     replace: "",
     tests: ["test/gate-pool-app.test.ts"],
   },

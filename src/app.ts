@@ -8,7 +8,7 @@ import type { Context, Probot } from "probot";
 import { loadRules, type RuleSet } from "./core/rules/load.js";
 import { AnalysisQueue, HeadMemory, InProcessScheduler, type Scheduler } from "./github/queue.js";
 import { RedisScheduler } from "./github/redis-queue.js";
-import { analyzePullRequest, type PullTarget } from "./github/pipeline.js";
+import { analyzePullRequest, fileTimeoutFromEnv, poolFromEnv, type PullTarget } from "./github/pipeline.js";
 import type { AnalysisPool } from "./core/pool.js";
 import { targetFromPullRequest, targetsFromRerun } from "./github/events.js";
 import { CHECK_NAME } from "./github/check.js";
@@ -23,9 +23,9 @@ export interface HunkGuardOptions {
   timeoutMs?: number;
   /** how long one GitHub request may take (default 30 s) */
   requestTimeoutMs?: number;
-  /** worker threads for the analyses (default: the process's shared pool; null: the main thread) */
+  /** worker threads for the analyses (default: one pool for this app, from HUNKGUARD_THREADS, made at the first analysis; null: the main thread) */
   pool?: AnalysisPool | null;
-  /** a file taking longer than this on the pool is not analysed (default 60 s) */
+  /** a file taking longer than this on the pool is not analysed (default HUNKGUARD_FILE_TIMEOUT_MS, else 60 s) */
   fileTimeoutMs?: number;
   /** how to wait out a secondary rate limit (tests pass one that does not wait) */
   sleep?: Sleep;
@@ -47,6 +47,10 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
   const limits: LimitPolicy = { ...DEFAULT_LIMIT_POLICY, ...options.limits, ...(options.sleep ? { sleep: options.sleep } : {}) };
   // heads this process gave a verdict on: a replayed delivery for one costs nothing
   const analysedHeads = new HeadMemory();
+  // the worker threads every analysis of this app runs on; made when the first one starts
+  let pool = options.pool;
+  const poolNow = () => (pool === undefined ? (pool = poolFromEnv(process.env)) : pool);
+  const fileTimeoutMs = options.fileTimeoutMs ?? fileTimeoutFromEnv(process.env);
 
   async function schedule(context: Context, target: PullTarget & { updatedAt?: number }): Promise<void> {
     const gh = context.octokit as unknown as GitHub;
@@ -64,8 +68,8 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
             timeoutMs: options.timeoutMs,
             requestTimeoutMs: options.requestTimeoutMs,
             limits,
-            ...(options.pool !== undefined ? { pool: options.pool } : {}),
-            ...(options.fileTimeoutMs !== undefined ? { fileTimeoutMs: options.fileTimeoutMs } : {}),
+            pool: poolNow(),
+            fileTimeoutMs,
           },
           target,
         ),

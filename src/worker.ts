@@ -8,6 +8,7 @@ import { createProbot } from "probot";
 import { loadRules } from "./core/rules/load.js";
 import { queueSettingsFromEnv } from "./github/redis-queue.js";
 import { AnalysisWorker, probotOverridesFromEnv } from "./github/redis-worker.js";
+import { fileTimeoutFromEnv, poolFromEnv } from "./github/pipeline.js";
 
 async function main(): Promise<void> {
   // 1. settings, failing fast with the name of a variable that is wrong
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   // 3. the rule catalogue, checked once at start
   const rules = await loadRules();
   // 4. take jobs until told to stop
-  const worker = new AnalysisWorker({ settings, probot, rules, log });
+  const worker = new AnalysisWorker({ settings, probot, rules, log, pool: poolFromEnv(process.env), fileTimeoutMs: fileTimeoutFromEnv(process.env) });
   await worker.start();
   log.info({ queue: settings.queueName, concurrency: settings.concurrency }, "worker ready");
 

@@ -5,7 +5,7 @@
  * Against the local GitHub stand-in; no Redis needed.
  */
 import { ProbotOctokit } from "probot";
-import { CheckRun, findCheckRun, identifyCheckRuns } from "../src/github/check.js";
+import { CheckRun, findCheckRun } from "../src/github/check.js";
 import { DEFAULT_LIMIT_POLICY, type GitHub } from "../src/github/octokit.js";
 import { GitHubStandin } from "../src/standin/github-standin.js";
 import type { CheckAnnotation } from "../src/core/render.js";
@@ -50,7 +50,7 @@ async function runLeftInProgress(externalId: string): Promise<number> {
 
 test("a later attempt adopts the run an earlier one left in progress and sends only the annotations that are missing", async () => {
   const id = await runLeftInProgress("job-1");
-  const retry = new CheckRun(gh(), repo, head, undefined, noLimitRetries, { externalId: "job-1", adopt: true });
+  const retry = new CheckRun({ gh: gh(), repo, headSha: head, limits: noLimitRetries, identity: { externalId: "job-1", adopt: true } });
   await retry.start();
   expect(retry.checkRunId).toBe(id);
   await retry.complete("failure", { title: "120 issues", summary: "…", annotations });
@@ -62,11 +62,9 @@ test("a later attempt adopts the run an earlier one left in progress and sends o
   expect(patches.map((r) => (r.body as { output: { annotations: unknown[] } }).output.annotations.length)).toStrictEqual([50, 20, 50]);
 });
 
-test("the identity can ride on the GitHub client (as the queue worker sets it); another job's run is not adopted", async () => {
+test("another job's identity (as the queue worker passes it in the pipeline's deps) does not adopt this job's run", async () => {
   await runLeftInProgress("job-1");
-  const client = gh();
-  identifyCheckRuns(client, { externalId: "job-2", adopt: true });
-  const other = new CheckRun(client, repo, head, undefined, noLimitRetries);
+  const other = new CheckRun({ gh: gh(), repo, headSha: head, limits: noLimitRetries, identity: { externalId: "job-2", adopt: true } });
   await other.start();
   await other.complete("success", { title: "ok", summary: "…" });
   const runs = standin.checkRuns(repo.owner, repo.repo);
@@ -79,7 +77,7 @@ test("the identity can ride on the GitHub client (as the queue worker sets it); 
 });
 
 test("without an identity nothing is listed before creating (the embedded mode's requests stay as they were)", async () => {
-  const run = new CheckRun(gh(), repo, head);
+  const run = new CheckRun({ gh: gh(), repo, headSha: head });
   await run.start();
   await run.complete("success", { title: "ok", summary: "…" });
   expect(standin.requests.map((r) => r.method)).toStrictEqual(["POST", "PATCH"]);

@@ -62,16 +62,6 @@ export interface CheckRunIdentity {
   adopt: boolean;
 }
 
-/**
- * The identity the check runs made with one GitHub client carry. The queue worker sets it on the
- * client it builds for a job; the pipeline, which creates the CheckRun, stays as it is.
- */
-const identities = new WeakMap<object, CheckRunIdentity>();
-
-export function identifyCheckRuns(gh: GitHub, identity: CheckRunIdentity): void {
-  identities.set(gh, identity);
-}
-
 export interface ExistingRun {
   id: number;
   status: string;
@@ -106,7 +96,33 @@ export async function completedRuns(gh: GitHub, repo: RepoRef, headSha: string, 
     .map((r) => ({ id: r.id, conclusion: r.conclusion, title: r.output?.title ?? null }));
 }
 
-export class CheckRun {
+/**
+ * Where an analysis reports its verdict: the pipeline starts it, completes it exactly once (with the
+ * findings' conclusion, or the reason it could not finish), and learns from it whose bot writes our
+ * comments. The app's is a `CheckRun`; the GitHub Action's (github/action.ts) falls back to workflow
+ * annotations when its token may not write checks.
+ */
+export interface CheckSink {
+  start(): Promise<void>;
+  complete(conclusion: Conclusion, output: CheckOutput): Promise<void>;
+  readonly completed: boolean;
+  /** the app whose bot writes our comments (their markers are trusted), once known; null: unknown */
+  readonly app: AppIdentity | null;
+}
+
+export interface CheckRunOptions {
+  gh: GitHub;
+  repo: RepoRef;
+  headSha: string;
+  /** the run's "Details" link */
+  detailsUrl?: string;
+  /** secondary-rate-limit retries of its mutations (default DEFAULT_LIMIT_POLICY) */
+  limits?: LimitPolicy;
+  /** a queued job's identity (see CheckRunIdentity); default: a fresh external id, nothing adopted */
+  identity?: CheckRunIdentity;
+}
+
+export class CheckRun implements CheckSink {
   private id: number | null = null;
   private done = false;
   private completing: Promise<void> | null = null;
@@ -120,16 +136,20 @@ export class CheckRun {
   private readonly externalId: string;
   private readonly adopt: boolean;
 
-  constructor(
-    private readonly gh: GitHub,
-    private readonly repo: RepoRef,
-    private readonly headSha: string,
-    private readonly detailsUrl?: string,
-    private readonly limits: LimitPolicy = DEFAULT_LIMIT_POLICY,
-    identity: CheckRunIdentity | undefined = identities.get(gh),
-  ) {
-    this.externalId = identity?.externalId ?? randomUUID();
-    this.adopt = identity?.adopt ?? false;
+  private readonly gh: GitHub;
+  private readonly repo: RepoRef;
+  private readonly headSha: string;
+  private readonly detailsUrl?: string;
+  private readonly limits: LimitPolicy;
+
+  constructor(options: CheckRunOptions) {
+    this.gh = options.gh;
+    this.repo = options.repo;
+    this.headSha = options.headSha;
+    this.detailsUrl = options.detailsUrl;
+    this.limits = options.limits ?? DEFAULT_LIMIT_POLICY;
+    this.externalId = options.identity?.externalId ?? randomUUID();
+    this.adopt = options.identity?.adopt ?? false;
   }
 
   get checkRunId(): number | null {

@@ -8,14 +8,13 @@
  * over REST (raw). When GitHub omits a file's patch, the hunks are computed from the base and head
  * texts.
  */
-import { parseDocument } from "yaml";
 import type { GitHub, RepoRef } from "./octokit.js";
 import { describeError, statusOf } from "./octokit.js";
 import type { SkippedFile } from "../core/finding.js";
 import { parseFilePatch, filePatchFromContents, inOneHunk, type FilePatch } from "../core/hunks.js";
 import type { SourceFile } from "../core/report.js";
 import { decodePythonSource, declaresOtherEncoding } from "../core/decode.js";
-import type { ExtendedConfig } from "../core/config.js";
+import { CONFIG_FIELDS, OWNER_CONFIG, configFromGraphql, type ConfigText } from "./config.js";
 
 export const MAX_FILES = 3000;
 /** objects per GraphQL request: GitHub's node limit allows far more; 100 keeps an answer of big files reasonable */
@@ -24,7 +23,6 @@ export const GRAPHQL_BATCH = 100;
 export const GRAPHQL_TEXT_BYTES = 2 * 1024 * 1024;
 /** a text larger than this is read alone over REST in the raw media type (no JSON to parse) */
 export const GRAPHQL_SINGLE_TEXT_BYTES = 1024 * 1024;
-export const CONFIG_PATH = ".github/hunkguard.yml";
 
 export interface ChangedFile {
   path: string;
@@ -70,25 +68,12 @@ export interface BlobSize {
   isBinary: boolean;
 }
 
-/** The repo config's text as found: in the repository, in the owner's `.github` repository, or nowhere. */
-export interface ConfigText {
-  text: string | null;
-  /** where the text was read (for the check's problems list) */
-  from: "repository" | "owner" | null;
-  /** a part of the config could not be read (e.g. the owner's `.github` repository refused) */
-  problem?: string;
-}
-
 export interface SizesRead {
   /** by "REV:path": null when GitHub has no blob there; undefined when GraphQL could not answer */
   sizes: Map<string, BlobSize | null | undefined>;
   /** undefined when GraphQL could not answer: the caller reads the config another way */
   config?: ConfigText;
 }
-
-const CONFIG_FIELDS = (path: string) => `cfg: object(expression: ${JSON.stringify(`HEAD:${path}`)}) { ... on Blob { text isTruncated } }`;
-const OWNER_CONFIG = (path: string) =>
-  `org: repository(owner: $owner, name: ".github") { object(expression: ${JSON.stringify(`HEAD:${path}`)}) { ... on Blob { text isTruncated } } }`;
 
 interface GraphqlError {
   type?: string;
@@ -117,20 +102,6 @@ async function batchQuery(gh: GitHub, repo: RepoRef, query: string): Promise<{ d
   }
 }
 
-function configFrom(data: BatchData, errors: GraphqlError[]): ConfigText | undefined {
-  if (!data.repository) return undefined;
-  const own = data.repository.cfg;
-  if (own && typeof own.text === "string" && !own.isTruncated) return { text: own.text, from: "repository" };
-  if (own) return undefined; // there, but not as text GraphQL gives whole: read over REST
-  const ownerErrors = errors.filter((x) => x.path?.[0] === "org");
-  const org = data.org?.object;
-  if (org && typeof org.text === "string" && !org.isTruncated) return { text: org.text, from: "owner" };
-  if (org) return undefined;
-  // no `.github` repository (or none the app may read: GitHub says NOT_FOUND for both) means no config
-  const refused = ownerErrors.find((x) => x.type !== "NOT_FOUND");
-  return refused ? { text: null, from: null, problem: `the owner's \`.github\` repository could not be read (${describeError({ message: refused.message ?? refused.type })})` } : { text: null, from: null };
-}
-
 /**
  * The sizes of many blobs (no text: the answers stay small), 100 a request, by GraphQL
  * `object(expression: "REV:path")`. With `withConfig`, the first request also reads the repo
@@ -144,15 +115,15 @@ export async function readSizes(gh: GitHub, repo: RepoRef, expressions: string[]
     const batch = expressions.slice(b * GRAPHQL_BATCH, (b + 1) * GRAPHQL_BATCH);
     const withConfig = opts.withConfig && b === 0;
     const fields = batch.map((expr, j) => `s${j}: object(expression: ${JSON.stringify(expr)}) { ... on Blob { byteSize isBinary } }`);
-    if (withConfig) fields.push(CONFIG_FIELDS(CONFIG_PATH));
-    const query = `query($owner: String!, $name: String!) {\nrepository(owner: $owner, name: $name) {\n${fields.join("\n")}\n}${withConfig ? `\n${OWNER_CONFIG(CONFIG_PATH)}` : ""}\n}`;
+    if (withConfig) fields.push(CONFIG_FIELDS());
+    const query = `query($owner: String!, $name: String!) {\nrepository(owner: $owner, name: $name) {\n${fields.join("\n")}\n}${withConfig ? `\n${OWNER_CONFIG()}` : ""}\n}`;
     const answer = await batchQuery(gh, repo, query);
     batch.forEach((expr, j) => {
       if (!answer) return sizes.set(expr, undefined);
       const o = answer.data.repository?.[`s${j}`];
       sizes.set(expr, o && typeof o.byteSize === "number" ? { byteSize: o.byteSize, isBinary: o.isBinary === true } : null);
     });
-    if (withConfig && answer) config = configFrom(answer.data, answer.errors);
+    if (withConfig && answer) config = configFromGraphql(answer.data, answer.errors);
   }
   return { sizes, ...(config ? { config } : {}) };
 }
@@ -185,102 +156,6 @@ export async function readTexts(gh: GitHub, repo: RepoRef, blobs: { expression: 
     });
   }
   return texts;
-}
-
-/** What `.github/hunkguard.yml` holds, as data for parseConfig, with what could not be used. */
-export interface ConfigData {
-  /** this repository's file (or, when it has none, the owner's `.github` one), `_extends` removed */
-  data: unknown;
-  problems: string[];
-  /** the files it extends, nearest first (see `parseLayeredConfig`) */
-  extended?: ExtendedConfig[];
-}
-
-/** Parse the config's YAML: invalid YAML is a problem shown in the check, and the defaults apply. */
-export function configData(found: ConfigText): ConfigData {
-  const problems = found.problem ? [found.problem] : [];
-  if (found.text === null) return { data: null, problems };
-  const doc = parseDocument(found.text, { uniqueKeys: true });
-  if (doc.errors.length) {
-    // the first line says what and where ("… at line 2, column 3:"); the rest is a quote of the file
-    const what = doc.errors[0].message.split("\n")[0].replace(/:$/, "").slice(0, 200);
-    return { data: null, problems: [...problems, `the file is not valid YAML (${what}); every key uses its default`] };
-  }
-  return { data: doc.toJS({ maxAliasCount: 100 }), problems };
-}
-
-/**
- * `_extends` may name only this owner's `.github` repository — `.github`, `<owner>/.github`, with an
- * optional `:path.yml` — the place a GitHub App's shared settings live. Any other repository would
- * be read with this installation's token and its content could surface in this repository's check.
- */
-const EXTENDS = /^(?:([a-z\d](?:[a-z\d]|-(?=[a-z\d])){0,38})\/)?\.github(?::((?:[-\w]+\/)*[-\w][-.\w]*\.ya?ml))?$/i;
-
-/**
- * The config over REST (the repository's file on the default branch, else the owner's `.github`
- * repository's), following `_extends` within the owner's `.github` repository: used when GraphQL
- * could not answer, or when the config extends another file.
- */
-export async function readConfigRest(gh: GitHub, repo: RepoRef, start?: { text: string; from: "repository" | "owner" }): Promise<ConfigData> {
-  const read = async (where: RepoRef, path = CONFIG_PATH): Promise<string | null> => {
-    try {
-      const { data } = await gh.rest.repos.getContent({ ...where, path, mediaType: { format: "raw" } });
-      return typeof data === "string" ? data : null;
-    } catch (e) {
-      if (statusOf(e) === 404) return null;
-      throw e;
-    }
-  };
-  let first: string | null;
-  let at: RepoRef;
-  if (start) {
-    first = start.text;
-    at = start.from === "repository" ? repo : { owner: repo.owner, repo: ".github" };
-  } else {
-    first = await read(repo);
-    at = repo;
-    if (first === null && repo.repo !== ".github") {
-      at = { owner: repo.owner, repo: ".github" };
-      first = await read(at);
-    }
-  }
-  const head = configData({ text: first, from: null });
-  const problems = [...head.problems];
-  const extended: ExtendedConfig[] = [];
-  const seen = new Set([`${at.owner}/${at.repo}:${CONFIG_PATH}`.toLowerCase()]);
-  let top: unknown = head.data;
-  for (let depth = 0; depth < 5; depth++) {
-    if (!top || typeof top !== "object" || Array.isArray(top) || !Object.hasOwn(top, "_extends")) break;
-    const ext = (top as Record<string, unknown>)._extends;
-    delete (top as Record<string, unknown>)._extends;
-    const m = typeof ext === "string" ? EXTENDS.exec(ext.trim()) : null;
-    if (!m || (m[1] && m[1].toLowerCase() !== repo.owner.toLowerCase()) || m[2]?.split("/").includes("..")) {
-      // said without repeating the value: it is this repository's own, but keep the check plain
-      problems.push(`\`_extends\` may name only this owner's \`.github\` repository (\`.github\` or \`.github:path.yml\`); ignored`);
-      break;
-    }
-    const path = m[2] || CONFIG_PATH;
-    const name = `${repo.owner}/.github:${path}`;
-    if (seen.has(name.toLowerCase())) {
-      problems.push(`\`_extends\`: ${name} is extended twice (a loop); ignored`);
-      break;
-    }
-    seen.add(name.toLowerCase());
-    const text = await read({ owner: repo.owner, repo: ".github" }, path);
-    if (text === null) {
-      problems.push(`\`_extends\`: ${name} was not found; ignored`);
-      break;
-    }
-    const parsed = configData({ text, from: null });
-    // another repository's file: say that it is unusable, never what it holds
-    if (parsed.problems.length) {
-      problems.push(`\`_extends\`: ${name} is not valid YAML; ignored`);
-      break;
-    }
-    extended.push({ name, data: parsed.data });
-    top = parsed.data;
-  }
-  return { data: head.data, problems, ...(extended.length ? { extended } : {}) };
 }
 
 /** Decode file bytes as Python does (BOM, PEP 263 coding cookie, else UTF-8); null when they are not Python source text. */

@@ -4,8 +4,9 @@
  */
 import type { AppIdentity, GitHub, LimitPolicy, RepoRef } from "./octokit.js";
 import { DEFAULT_LIMIT_POLICY, appIdOf, appIdentityFromApi, boundRequests, describeError, statusOf } from "./octokit.js";
-import { CheckRun, completedRuns, type Conclusion } from "./check.js";
-import { configData, listChangedFiles, prepareFiles, readConfigRest, readContentsAndConfig, type ConfigData, type SizesRead } from "./files.js";
+import { CheckRun, completedRuns, type CheckRunIdentity, type CheckSink, type Conclusion } from "./check.js";
+import { listChangedFiles, prepareFiles, readContentsAndConfig } from "./files.js";
+import { resolveConfig, type ConfigOverride } from "./config.js";
 import { matchPosted, planReview, postReview, readPullState, resolveFixedThreads, type PostedMatch, type PullState } from "./review.js";
 import { DEFAULT_CONFIG, parseLayeredConfig, pathSelector, ruleFilter, failsCheck, type RepoConfig } from "../core/config.js";
 import { newReport, finishReport, notAnalysed, unanalysedNote, unanalysedTitle, type Report } from "../core/report.js";
@@ -46,12 +47,24 @@ export interface PipelineDeps {
   analysedHeads?: AnalysedHeads;
   /**
    * Worker threads for the analysis of every pull request, whatever its size (the event loop stays
-   * free to answer webhooks); null: this thread. Default: one pool shared by every analysis in this
-   * process, when running from the build.
+   * free to answer webhooks); null: this thread (no per-file time limit). The caller owns it: the
+   * app and the queue worker make one per process (`poolFromEnv`) and pass it to every analysis.
    */
-  pool?: AnalysisPool | null;
-  /** a file taking longer than this on the pool is not analysed (named in the check); default 60 s or HUNKGUARD_FILE_TIMEOUT_MS */
+  pool: AnalysisPool | null;
+  /** a file taking longer than this on the pool is not analysed (named in the check); default 60 s */
   fileTimeoutMs?: number;
+  /**
+   * The check run's identity when the analysis is a queued job that may run more than once (see
+   * CheckRunIdentity); default: a fresh run.
+   */
+  checkRunIdentity?: CheckRunIdentity;
+  /**
+   * Where the verdict goes; default: a `CheckRun` on the head (with `checkRunIdentity`). The GitHub
+   * Action passes one that falls back to workflow annotations (github/action.ts).
+   */
+  checkSink?: (target: PullTarget) => CheckSink;
+  /** a config file read elsewhere and settings that win over the repository's (the Action's inputs) */
+  configOverride?: ConfigOverride;
   log: Logger;
   /** whole-analysis time budget */
   timeoutMs?: number;
@@ -106,28 +119,6 @@ function conclusionFor(config: RepoConfig, findings: Finding[], unanalysed = fal
 }
 
 /**
- * The repo config from the first GraphQL request; when GraphQL could not read it, over REST. A
- * config that extends another (`_extends`, only to the owner's `.github` repository) is followed
- * over REST.
- */
-async function resolveConfig(deps: PipelineDeps, target: PullTarget, read: SizesRead): Promise<{ config: RepoConfig; problems: string[] }> {
-  let found: ConfigData;
-  try {
-    if (read.config) {
-      found = configData(read.config);
-      const data = found.data;
-      if (read.config.text !== null && data && typeof data === "object" && Object.hasOwn(data, "_extends")) {
-        found = await readConfigRest(deps.gh, target.repo, { text: read.config.text, from: read.config.from ?? "repository" });
-      }
-    } else found = await readConfigRest(deps.gh, target.repo);
-  } catch (e) {
-    return { config: { ...DEFAULT_CONFIG }, problems: [`the file could not be read: ${describeError(e)}`] };
-  }
-  const parsed = parseLayeredConfig(found.data, found.extended ?? []);
-  return { config: parsed.config, problems: [...found.problems, ...parsed.problems] };
-}
-
-/**
  * Whether this head already has this app's verdict (a replayed or repeated event): remembered in
  * this process, else one list request for the head's completed runs by this app. A re-run asked
  * for on GitHub always analyses again. When the list cannot be read, the analysis runs.
@@ -146,30 +137,23 @@ async function alreadyAnalysed(deps: PipelineDeps, target: PullTarget): Promise<
   }
 }
 
-let sharedPool: AnalysisPool | null | undefined;
-
-const DEFAULT_FILE_TIMEOUT_MS = 60_000;
-
-/** The per-file time limit: the deps', else `HUNKGUARD_FILE_TIMEOUT_MS`, else a minute. */
-function fileTimeoutOf(deps: PipelineDeps): number {
-  if (deps.fileTimeoutMs !== undefined) return deps.fileTimeoutMs;
-  const env = Number.parseInt(process.env.HUNKGUARD_FILE_TIMEOUT_MS ?? "", 10);
-  return Number.isInteger(env) && env > 0 ? env : DEFAULT_FILE_TIMEOUT_MS;
-}
+export const DEFAULT_FILE_TIMEOUT_MS = 60_000;
 
 /**
- * The process's pool: started on the first pull request, kept for the next ones. Every analysis runs
- * on it (a pathological file must not freeze the event loop). `HUNKGUARD_THREADS` caps its threads;
- * 0 keeps every analysis on the main thread (for debugging only: no per-file time limit there).
+ * The pool a process's analyses share, from its environment: `HUNKGUARD_THREADS` caps its threads,
+ * 0 keeps every analysis on the main thread (debugging only: no per-file time limit there); null
+ * also when the pool worker is not built (running from the sources). Threads start on first use.
  */
-function poolFor(deps: PipelineDeps): AnalysisPool | null {
-  if (deps.pool !== undefined) return deps.pool;
-  if (sharedPool === undefined) {
-    const cap = Number.parseInt(process.env.HUNKGUARD_THREADS ?? "", 10);
-    const maxThreads = Number.isInteger(cap) && cap >= 0 ? cap : undefined;
-    sharedPool = defaultWorkerUrl() && maxThreads !== 0 ? new AnalysisPool({ maxThreads }) : null;
-  }
-  return sharedPool;
+export function poolFromEnv(env: NodeJS.ProcessEnv): AnalysisPool | null {
+  const cap = Number.parseInt(env.HUNKGUARD_THREADS ?? "", 10);
+  const maxThreads = Number.isInteger(cap) && cap >= 0 ? cap : undefined;
+  return defaultWorkerUrl() && maxThreads !== 0 ? new AnalysisPool({ maxThreads }) : null;
+}
+
+/** `HUNKGUARD_FILE_TIMEOUT_MS` when it is a positive integer; else undefined (the default applies). */
+export function fileTimeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const ms = Number.parseInt(env.HUNKGUARD_FILE_TIMEOUT_MS ?? "", 10);
+  return Number.isInteger(ms) && ms > 0 ? ms : undefined;
 }
 
 /** Analyse one head and publish the result. Never throws; never leaves the check in progress. */
@@ -185,7 +169,7 @@ async function analyze(deps: PipelineDeps, target: PullTarget): Promise<Analysis
   const { gh, log } = deps;
   log.info({ ...where(target), trigger: target.trigger }, "analysis started");
   boundRequests(gh, deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
-  const check = new CheckRun(gh, target.repo, target.headSha, undefined, deps.limits ?? DEFAULT_LIMIT_POLICY);
+  const check = deps.checkSink?.(target) ?? new CheckRun({ gh, repo: target.repo, headSha: target.headSha, limits: deps.limits ?? DEFAULT_LIMIT_POLICY, identity: deps.checkRunIdentity });
   const outcome: AnalysisOutcome = { conclusion: "neutral", title: "", reviewPosted: false, inlinePosted: 0, findings: [], superseded: false };
   // a head with a verdict is not analysed again (a replayed delivery) unless a re-run was asked for
   if (await alreadyAnalysed(deps, target)) {
@@ -235,7 +219,7 @@ async function analyze(deps: PipelineDeps, target: PullTarget): Promise<Analysis
   }
 }
 
-async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outcome: AnalysisOutcome, deadline: { passed: boolean }): Promise<AnalysisOutcome> {
+async function run(deps: PipelineDeps, target: PullTarget, check: CheckSink, outcome: AnalysisOutcome, deadline: { passed: boolean }): Promise<AnalysisOutcome> {
   const { gh, rules, log } = deps;
   const limits = deps.limits ?? DEFAULT_LIMIT_POLICY;
   // once the budget is spent the check is completed by the caller: this run must not touch GitHub again
@@ -268,7 +252,7 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
   const likely = pathSelector(DEFAULT_CONFIG);
   const read = await readContentsAndConfig(gh, target.repo, files.filter((f) => f.status !== "removed" && likely(f.path)), { headSha: target.headSha, baseSha });
   inTime();
-  const { config, problems } = await resolveConfig(deps, target, read);
+  const { config, problems } = await resolveConfig(gh, target.repo, read.config, deps.configOverride);
   inTime();
 
   // 3. drafts (when the config says so) and pull requests without Python end here
@@ -297,11 +281,11 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
       mode: config.filter,
       minSeverity: config.min_severity,
       maxFileBytes: config.max_file_bytes,
-      fileTimeoutMs: fileTimeoutOf(deps),
+      fileTimeoutMs: deps.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
       minFiles: 0,
       minLines: 0,
     },
-    poolFor(deps),
+    deps.pool,
   );
   inTime();
   const report: Report = newReport();

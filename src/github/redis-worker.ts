@@ -12,15 +12,15 @@ import { DelayedError, Queue, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { ProbotOctokit, type Logger, type Probot } from "probot";
 import { analyzePullRequest } from "./pipeline.js";
-import { CheckRun, findCheckRun, identifyCheckRuns } from "./check.js";
+import { CheckRun, findCheckRun } from "./check.js";
 import { describeError, secondaryLimitWaitMs, type GitHub } from "./octokit.js";
 import { inlineMarkdown } from "../core/render.js";
 import { InstallationLocks } from "./redis-lock.js";
 import { connectionErrors, jobIdFor, newestHead, queueKeys, redisConnection, type AnalysisJobData, type QueueKeys, type QueueSettings } from "./redis-queue.js";
 import { pullKey } from "./queue.js";
 import type { RuleSet } from "../core/rules/load.js";
+import type { AnalysisPool } from "../core/pool.js";
 
-export const CONFIG_PATH = ".github/hunkguard.yml";
 /** a stalled job (its worker died) may come back this often before BullMQ fails it */
 const MAX_STALLED = 3;
 
@@ -81,6 +81,10 @@ export interface WorkerDeps {
   probot: Pick<Probot, "auth">;
   rules: RuleSet;
   log: Logger;
+  /** worker threads for this process's analyses (`poolFromEnv`); null: the main thread */
+  pool: AnalysisPool | null;
+  /** a file taking longer than this on the pool is not analysed (default 60 s) */
+  fileTimeoutMs?: number;
 }
 
 const jitter = () => Math.floor(Math.random() * 100);
@@ -209,10 +213,18 @@ export class AnalysisWorker {
       }
       if (!retry) await job.updateData({ ...data, began: true });
       // 4. the analysis; a retry adopts the check run an earlier attempt left in progress
-      identifyCheckRuns(gh.gh, { externalId: data.runKey, adopt: retry });
       log.info({ pull: pullKey(target), sha: target.headSha, attempt: job.attemptsStarted, retry }, "analysing");
       const outcome = await analyzePullRequest(
-        { gh: gh.gh, rules: this.deps.rules, log, timeoutMs: this.deps.settings.analysisTimeoutMs },
+        {
+          gh: gh.gh,
+          rules: this.deps.rules,
+          log,
+          timeoutMs: this.deps.settings.analysisTimeoutMs,
+          pool: this.deps.pool,
+          fileTimeoutMs: this.deps.fileTimeoutMs,
+          // every attempt of this job shares one run: a retry adopts the one an earlier attempt left in progress
+          checkRunIdentity: { externalId: data.runKey, adopt: retry },
+        },
         target,
       );
       if (!gh.stopped) {
@@ -263,7 +275,7 @@ export class AnalysisWorker {
 
   /** Complete a check run an earlier attempt left in progress (the job ends without analysing). */
   private async retire(gh: GitHub, data: AnalysisJobData, title: string, summary: string): Promise<void> {
-    const run = new CheckRun(gh, data.target.repo, data.target.headSha, undefined, undefined, { externalId: data.runKey, adopt: true });
+    const run = new CheckRun({ gh, repo: data.target.repo, headSha: data.target.headSha, identity: { externalId: data.runKey, adopt: true } });
     try {
       if (await run.adoptInProgress()) await run.complete("neutral", { title, summary });
     } catch (e) {

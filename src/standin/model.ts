@@ -6,11 +6,12 @@
  */
 import { diffFile, findLine, gitBlobSha, unchangedLines, type FileDiff } from "./diff.js";
 import type { Access, Manifest, Permissions } from "./permissions.js";
+import { CONFIG_PATH } from "../github/config.js";
 
 export type Json = Record<string, any>;
 
 export const DEFAULT_BRANCH = "main";
-export const CONFIG_PATH = ".github/hunkguard.yml";
+export { CONFIG_PATH } from "../github/config.js";
 export const WEB = "https://github.com";
 export const DOCS = "https://docs.github.com/rest";
 /** GitHub lists at most this many files of a pull request. */
