@@ -12,7 +12,7 @@ import { parseDocument } from "yaml";
 import type { GitHub, RepoRef } from "./octokit.js";
 import { describeError, statusOf } from "./octokit.js";
 import type { SkippedFile } from "../core/finding.js";
-import { parseFilePatch, filePatchFromContents, inOneHunk, type FilePatch } from "../core/hunks.js";
+import { parseFilePatch, filePatchFromContents, changedLinesOf, type FilePatch } from "../core/hunks.js";
 import type { SourceFile } from "../core/report.js";
 import { decodePythonSource, declaresOtherEncoding } from "../core/decode.js";
 import type { ExtendedConfig } from "../core/config.js";
@@ -448,11 +448,7 @@ export async function prepareFiles(gh: GitHub, repo: RepoRef, files: ChangedFile
     sources.push({
       path: f.path,
       text,
-      changed: {
-        added: patch.addedLines,
-        commentable: patch.commentableLines,
-        inOneHunk: (s, e) => inOneHunk(patch, s, e),
-      },
+      changed: changedLinesOf(patch),
     });
   }
   return { sources, skipped, patches };
