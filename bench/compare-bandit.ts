@@ -24,7 +24,8 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { loadRules, type RuleSet } from "../src/core/rules/load.js";
 import { analyzeSource, maskStringLiterals } from "../src/core/engine.js";
-import { decodeSource, NativeMemoryGuard } from "../src/cli.js";
+import { decodeSource } from "../src/core/decode.js";
+import { NativeMemoryGuard } from "../src/core/memory.js";
 import type { Finding } from "../src/core/finding.js";
 
 // ---------------------------------------------------------------------------------------------

@@ -18,7 +18,9 @@ import Parser from "tree-sitter";
 import { PYTHON } from "../src/core/python.js";
 import { loadRules } from "../src/core/rules/load.js";
 import { newReport, analyzeInto } from "../src/core/report.js";
-import { collectPythonFiles, decodeSource, NativeMemoryGuard, type FoundFile } from "../src/cli.js";
+import { collectPythonFiles, type FoundFile } from "../src/core/walk.js";
+import { decodeSource } from "../src/core/decode.js";
+import { NativeMemoryGuard } from "../src/core/memory.js";
 
 interface Source {
   path: string;

@@ -59,7 +59,7 @@ async function child(mode: "engine" | "cli", n: number, kind: Kind): Promise<Mea
     withheld = a.withheldFixes.length;
     return { ms, cpuMs: (spent.user + spent.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, findings, suggestions, withheld };
   }
-  const { main } = await import("../src/cli.js");
+  const { main } = await import("../src/cli/index.js");
   const dir = mkdtempSync(join(tmpdir(), "hunkguard-bench-"));
   try {
     writeFileSync(join(dir, "many.py"), text);

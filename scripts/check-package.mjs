@@ -35,7 +35,7 @@ try {
   const tarball = join(work, packed.filename);
   const files = packed.files.map((f) => f.path);
   console.log(`packed ${packed.filename}: ${files.length} files, ${(statSync(tarball).size / 1024).toFixed(0)} KiB (${((Date.now() - t0) / 1000).toFixed(1)} s with the build)`);
-  for (const needed of ["bin/hunkguard.js", "dist/src/cli.js", "dist/src/app.js", "dist/src/core/pool-worker.js", "rules/deserialization/pickle-load.yml", "app.yml"]) {
+  for (const needed of ["bin/hunkguard.js", "dist/src/cli/index.js", "dist/src/app.js", "dist/src/core/pool-worker.js", "rules/deserialization/pickle-load.yml", "app.yml"]) {
     if (!files.includes(needed)) fail(`the package lacks ${needed}`);
   }
   // a rule's code module (rules/<category>/<id>.ts) runs from its build in dist/rules

@@ -588,7 +588,7 @@ function corpusPath(cwd: string, p: string): string {
 }
 
 export function hunkguardInfo(bin: string): ToolInfo {
-  if (!existsSync(join(dirname(bin), "..", "dist", "src", "cli.js"))) return { tool: "hunkguard", missing: "not built: run npm run build" };
+  if (!existsSync(join(dirname(bin), "..", "dist", "src", "cli", "index.js"))) return { tool: "hunkguard", missing: "not built: run npm run build" };
   const r = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
   return { tool: "hunkguard", version: /(\d+\.\d+\.\d+\S*)/.exec(r.stdout ?? "")?.[1] };
 }

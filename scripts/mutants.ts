@@ -196,7 +196,7 @@ export const MUTATIONS: Mutation[] = [
   {
     name: "symlink-followed",
     breaks: "`scan .` follows a symlink out of the scanned folder",
-    file: "src/cli.ts",
+    file: "src/core/walk.ts",
     search: "if (target !== null && isInside(root, target)) add(p);",
     replace: "if (target !== null) add(p);",
     tests: ["test/gate-cli.test.ts"],
@@ -204,7 +204,7 @@ export const MUTATIONS: Mutation[] = [
   {
     name: "diff-path-escape",
     breaks: "`scan --diff` reads a path outside the repository",
-    file: "src/cli.ts",
+    file: "src/cli/files.ts",
     search: "if (isAbsolute(d.newPath) || !isInside(root, abs)) {",
     replace: "if (false) {",
     tests: ["test/gate-cli.test.ts"],
@@ -212,7 +212,7 @@ export const MUTATIONS: Mutation[] = [
   {
     name: "unanalysed-exit-code",
     breaks: "the CLI exits by the findings alone when a file was not analysed",
-    file: "src/cli.ts",
+    file: "src/cli/index.ts",
     search: "if (!allowUnanalysed && notAnalysed(run.report).length) return 2;",
     replace: "",
     tests: ["test/gate-cli.test.ts", "test/cli.test.ts"],

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { Readable } from "node:stream";
 import { Ajv } from "ajv";
 import addFormatsPlugin from "ajv-formats";
-import { main, type CliIO } from "../src/cli.js";
+import { main, type CliIO } from "../src/cli/index.js";
 import { loadRules } from "../src/core/rules/load.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

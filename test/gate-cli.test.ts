@@ -9,7 +9,7 @@ import { join, dirname } from "node:path";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
-import { main, type CliIO } from "../src/cli.js";
+import { main, type CliIO } from "../src/cli/index.js";
 
 function captureIO(cwd: string, stdin = ""): CliIO & { out(): string; err(): string } {
   let out = "";

@@ -18,7 +18,7 @@ import { normalizeSnippet } from "../src/core/fingerprint.js";
 import { parseFilePatch, parseUnifiedDiff, inOneHunk, DiffParseError, type FilePatch } from "../src/core/hunks.js";
 import { TOKEN_FORMATS, findTokens } from "../src/core/lib/tokens.js";
 import { decodeText, prepareFiles, type ChangedFile } from "../src/github/files.js";
-import { decodeSource } from "../src/cli.js";
+import { decodeSource } from "../src/core/decode.js";
 import { AnalysisQueue } from "../src/github/queue.js";
 import type { GitHub } from "../src/github/octokit.js";
 import type { Finding } from "../src/core/finding.js";

@@ -148,3 +148,11 @@ export function declaresOtherEncoding(text: string): boolean {
   const codec = pythonCodec(normalName(m[1]));
   return codec !== "utf_8" && codec !== "utf_8_sig";
 }
+
+export type DecodedSource = { text: string } | { skip: string };
+
+/** Bytes → text as Python reads them (BOM, PEP 263 coding cookie, else UTF-8), or why the file is skipped. */
+export function decodeSource(bytes: Uint8Array): DecodedSource {
+  const decoded = decodePythonSource(bytes);
+  return "skip" in decoded ? { skip: decoded.skip } : { text: decoded.text };
+}

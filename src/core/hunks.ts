@@ -10,6 +10,7 @@
  * Pure: no network, no fs, no clock. Patches are split on "\n" only (like git), never on
  * U+2028 or a lone "\r"; a trailing "\r" on a diff line is dropped (CRLF files or CRLF patches).
  */
+import type { ChangedLines } from "./engine.js";
 import { structuredPatch } from "diff";
 
 export interface Hunk {
@@ -506,4 +507,11 @@ function readQuoted(text: string, at: number): { value: string; end: number } | 
     i += char.length;
   }
   return undefined;
+}
+
+/** The one FilePatch → ChangedLines adapter (what the engine needs to know of a diff). */
+export function changedLinesOf(patch: FilePatch): ChangedLines;
+export function changedLinesOf(patch: FilePatch | undefined): ChangedLines | undefined;
+export function changedLinesOf(patch: FilePatch | undefined): ChangedLines | undefined {
+  return patch ? { added: patch.addedLines, commentable: patch.commentableLines, inOneHunk: (s: number, e: number) => inOneHunk(patch, s, e) } : undefined;
 }

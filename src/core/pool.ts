@@ -13,7 +13,7 @@ import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { inOneHunk, type FilePatch } from "./hunks.js";
+import { changedLinesOf, type FilePatch } from "./hunks.js";
 import { analyzeInto, newReport, type Report } from "./report.js";
 import { defaultRulesDir, type RuleSet } from "./rules/load.js";
 import type { FilterMode } from "./engine.js";
@@ -73,7 +73,7 @@ export function analyzeFileReport(file: PoolFile, rules: RuleSet, opts: PoolRunO
     {
       path: file.path,
       text: file.text,
-      ...(patch ? { changed: { added: patch.addedLines, commentable: patch.commentableLines, inOneHunk: (s: number, e: number) => inOneHunk(patch, s, e) } } : {}),
+      ...(patch ? { changed: changedLinesOf(patch) } : {}),
     },
     { rules, enabled, mode: opts.mode, fixes: opts.fixes, minSeverity: opts.minSeverity, checkpoint: timeLimit(opts.fileTimeoutMs) },
     ...(opts.maxFileBytes !== undefined ? [{ maxFileBytes: opts.maxFileBytes }] : []),

@@ -11,7 +11,7 @@
 import type { GitHub, RepoRef } from "./octokit.js";
 import { describeError, statusOf } from "./octokit.js";
 import type { SkippedFile } from "../core/finding.js";
-import { parseFilePatch, filePatchFromContents, inOneHunk, type FilePatch } from "../core/hunks.js";
+import { parseFilePatch, filePatchFromContents, changedLinesOf, type FilePatch } from "../core/hunks.js";
 import type { SourceFile } from "../core/report.js";
 import { decodePythonSource, declaresOtherEncoding } from "../core/decode.js";
 import { CONFIG_FIELDS, OWNER_CONFIG, configFromGraphql, type ConfigText } from "./config.js";
@@ -323,11 +323,7 @@ export async function prepareFiles(gh: GitHub, repo: RepoRef, files: ChangedFile
     sources.push({
       path: f.path,
       text,
-      changed: {
-        added: patch.addedLines,
-        commentable: patch.commentableLines,
-        inOneHunk: (s, e) => inOneHunk(patch, s, e),
-      },
+      changed: changedLinesOf(patch),
     });
   }
   return { sources, skipped, patches };

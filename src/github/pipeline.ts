@@ -9,8 +9,9 @@ import { listChangedFiles, prepareFiles, readContentsAndConfig } from "./files.j
 import { resolveConfig, type ConfigOverride } from "./config.js";
 import { matchPosted, planReview, postReview, readPullState, resolveFixedThreads, type PostedMatch, type PullState } from "./review.js";
 import { DEFAULT_CONFIG, parseLayeredConfig, pathSelector, ruleFilter, failsCheck, type RepoConfig } from "../core/config.js";
-import { newReport, finishReport, notAnalysed, unanalysedNote, unanalysedTitle, type Report } from "../core/report.js";
-import { AnalysisPool, analyzeMany, defaultWorkerUrl, mergeReports } from "../core/pool.js";
+import { newReport, notAnalysed, unanalysedNote, unanalysedTitle } from "../core/report.js";
+import { analyzeChange } from "../core/change.js";
+import { AnalysisPool, defaultWorkerUrl } from "../core/pool.js";
 import { annotationFor, checkSummary, checkTitle, inlineMarkdown } from "../core/render.js";
 import type { RuleSet } from "../core/rules/load.js";
 import type { Finding } from "../core/finding.js";
@@ -273,7 +274,7 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckSink, out
   const prepared = await prepareFiles(gh, target.repo, python, { headSha: target.headSha, maxFileBytes: config.max_file_bytes, baseSha, sizes: read.sizes });
   inTime();
   const enabled = ruleFilter(config);
-  const perFile = await analyzeMany(
+  const { report } = await analyzeChange(
     prepared.sources.map((s) => ({ path: s.path, text: s.text, patch: prepared.patches.get(s.path) })),
     {
       rules,
@@ -284,14 +285,11 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckSink, out
       fileTimeoutMs: deps.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
       minFiles: 0,
       minLines: 0,
+      skipped: prepared.skipped,
     },
     deps.pool,
   );
   inTime();
-  const report: Report = newReport();
-  report.skipped.push(...prepared.skipped);
-  mergeReports(report, perFile);
-  finishReport(report);
   outcome.findings = report.findings;
 
   // 6. only the newest head posts; what is already posted is not posted again

@@ -4,21 +4,14 @@
  */
 import type { AppIdentity, GitHub, LimitPolicy, RepoRef } from "./octokit.js";
 import { DEFAULT_LIMIT_POLICY, installationGrants, statusOf, withSecondaryLimit } from "./octokit.js";
-import { bySeverityThenPlace, type Finding } from "../core/finding.js";
-import type { FilePatch } from "../core/hunks.js";
-import { inOneHunk } from "../core/hunks.js";
+import type { Finding } from "../core/finding.js";
 import { kindOf } from "../core/fingerprint.js";
-import { MARKER_PREFIX, commentBody, companionBody, hasSuggestion, markersIn, reviewBody } from "../core/render.js";
+import { MARKER_PREFIX, markersIn, reviewBody } from "../core/render.js";
+import type { ReviewComment, ReviewPlan } from "../core/review-plan.js";
+
+export { planReview, type ReviewComment, type ReviewPlan } from "../core/review-plan.js";
 import type { RuleSet } from "../core/rules/load.js";
 
-export interface ReviewComment {
-  path: string;
-  line: number;
-  side: "RIGHT";
-  start_line?: number;
-  start_side?: "RIGHT";
-  body: string;
-}
 
 export interface PostedThread {
   threadId: string;
@@ -245,79 +238,6 @@ export function matchPosted(findings: Finding[], state: Pick<PullState, "threads
     return !keptFps.has(base) && !posted.has(base);
   });
   return { posted, gone };
-}
-
-export interface ReviewPlan {
-  comments: ReviewComment[];
-  /** findings that get an inline comment now */
-  inline: Finding[];
-  /** new findings that did not fit (cap) or could not be anchored: listed in the review body */
-  overflow: Finding[];
-  /** findings whose comment is already on the pull request */
-  alreadyPosted: Finding[];
-}
-
-function firstCommentable(patch: FilePatch, from: number, to: number, prefer: number): number | null {
-  if (patch.commentableLines.has(prefer)) return prefer;
-  for (let l = from; l <= to; l++) if (patch.commentableLines.has(l)) return l;
-  return null;
-}
-
-/** Anchor each new finding, most severe first, up to `max` inline comments. */
-export function planReview(findings: Finding[], patches: Map<string, FilePatch>, posted: Set<string>, rules: RuleSet, max: number): ReviewPlan {
-  const plan: ReviewPlan = { comments: [], inline: [], overflow: [], alreadyPosted: [] };
-  // GitHub cannot apply two suggestions on the same lines in one batch: the first (most severe) wins
-  const suggested = new Map<string, [number, number][]>();
-  const overlaps = (path: string, a: number, b: number) => (suggested.get(path) ?? []).some(([s, e]) => a <= e && s <= b);
-  for (const f0 of [...findings].sort(bySeverityThenPlace)) {
-    let f = f0;
-    if (posted.has(f.fingerprint)) {
-      plan.alreadyPosted.push(f);
-      continue;
-    }
-    if (f.fix?.replacement !== undefined && f.fix.safety !== "explain" && overlaps(f.path, f.fix.startLine, f.fix.endLine)) {
-      f = { ...f, fix: { ...f.fix, replacement: undefined, safety: "explain", withheld: "another suggestion changes the same lines; accept it first and this one is offered on the next push" } };
-    }
-    const patch = patches.get(f.path);
-    const comments: ReviewComment[] = [];
-    const rule = rules.byId.get(f.rule);
-    const fix = f.fix;
-    if (patch && fix?.replacement !== undefined && fix.safety !== "explain" && inOneHunk(patch, fix.startLine, fix.endLine)) {
-      const body = commentBody(f, rule);
-      comments.push(anchor(f.path, fix.startLine, fix.endLine, body));
-      // the import belongs to the suggestion: none when the suggestion was too long to offer
-      const c = fix.companion;
-      const cBody = hasSuggestion(body) ? companionBody(f) : null;
-      if (c && cBody && inOneHunk(patch, c.startLine, c.endLine)) comments.push(anchor(f.path, c.startLine, c.endLine, cBody));
-    } else if (patch) {
-      // no suggestion to place: one line of the statement, the flagged line when the diff has it
-      const shown = fix && fix.replacement !== undefined && fix.safety !== "explain" ? { ...f, fix: { ...fix, replacement: undefined, safety: "explain" as const, withheld: "the lines to change are not all inside one hunk of the diff" } } : f;
-      const line = firstCommentable(patch, f.statementLine, f.statementEndLine, f.line);
-      if (line !== null) comments.push(anchor(f.path, line, line, commentBody(shown, rule)));
-    }
-    if (!comments.length || plan.comments.length + comments.length > max) {
-      plan.overflow.push(f);
-      continue;
-    }
-    plan.comments.push(...comments);
-    plan.inline.push(f0);
-    for (const c of comments) {
-      if (!hasSuggestion(c.body)) continue;
-      const list = suggested.get(c.path) ?? [];
-      list.push([c.start_line ?? c.line, c.line]);
-      suggested.set(c.path, list);
-    }
-  }
-  return plan;
-}
-
-function anchor(path: string, start: number, end: number, body: string): ReviewComment {
-  const c: ReviewComment = { path, line: end, side: "RIGHT", body };
-  if (start < end) {
-    c.start_line = start;
-    c.start_side = "RIGHT";
-  }
-  return c;
 }
 
 export interface PostResult {

@@ -1,0 +1,62 @@
+/**
+ * git, run as a program: the repository root, the branch's base and its diff.
+ */
+import { spawnSync } from "node:child_process";
+import { parseUnifiedDiff, DiffParseError, type FileDiff } from "../core/hunks.js";
+import { PYTHON_EXTENSIONS } from "../core/walk.js";
+import { InputError } from "./io.js";
+
+export function git(args: string[], cwd: string): { ok: boolean; out: string; err: string } {
+  const r = spawnSync("git", args, { cwd, encoding: "buffer", maxBuffer: 1024 * 1024 * 1024 });
+  if (r.error) throw new InputError(`cannot run git: ${r.error.message}`);
+  return { ok: r.status === 0, out: r.stdout.toString("utf8"), err: r.stderr.toString("utf8").trim() };
+}
+
+/** The top of the work tree `cwd` is in, or null outside a repository. */
+export function gitRoot(cwd: string): string | null {
+  const top = git(["rev-parse", "--show-toplevel"], cwd);
+  return top.ok ? top.out.trim() : null;
+}
+
+export const DEFAULT_BASES = ["@{upstream}", "origin/HEAD", "origin/main", "main", "master"];
+
+export interface ReviewContext {
+  base: string;
+  mergeBase: string;
+  untracked: string[];
+  /** changed Python files the config's include/exclude leaves out */
+  excluded?: number;
+}
+
+export function parseDiffOrFail(text: string, where: string): FileDiff[] {
+  try {
+    return parseUnifiedDiff(text);
+  } catch (e) {
+    if (e instanceof DiffParseError) throw new InputError(`${where} is not a unified diff: ${e.message}`);
+    throw e;
+  }
+}
+
+const pythonSpecs = () => PYTHON_EXTENSIONS.map((e) => `*${e}`);
+
+/** The branch's diff against the merge base with `base` (default: the first of DEFAULT_BASES that exists). */
+export function branchDiff(baseGiven: string | undefined, cwd: string): { diffs: FileDiff[]; root: string; ctx: ReviewContext } {
+  const top = git(["rev-parse", "--show-toplevel"], cwd);
+  if (!top.ok) throw new InputError(`review needs a git repository: ${top.err || "git rev-parse failed"}`);
+  const root = top.out.trim();
+  let base = baseGiven;
+  if (base === undefined) {
+    base = DEFAULT_BASES.find((ref) => git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], root).ok);
+    if (base === undefined) {
+      throw new InputError(`no base to review against: the branch has no upstream and none of ${DEFAULT_BASES.slice(1).join(", ")} exists; pass --base REF`);
+    }
+  }
+  const mb = git(["merge-base", base, "HEAD"], root);
+  if (!mb.ok) throw new InputError(`cannot find the merge base of ${base} and HEAD: ${mb.err || "no common ancestor"}`);
+  const mergeBase = mb.out.trim();
+  const diff = git(["diff", "--unified=3", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/", mergeBase, "--", ...pythonSpecs()], root);
+  if (!diff.ok) throw new InputError(`git diff failed: ${diff.err}`);
+  const others = git(["ls-files", "--others", "--exclude-standard", "--", ...pythonSpecs()], root);
+  const untracked = others.ok ? others.out.split("\n").filter(Boolean) : [];
+  return { diffs: parseDiffOrFail(diff.out, "git diff"), root, ctx: { base, mergeBase, untracked } };
+}

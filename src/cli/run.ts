@@ -1,0 +1,125 @@
+/**
+ * The analysis of a list of files, one function for every command: read each file, hand the texts
+ * (and for a diff, the patches) to core's `analyzeChange`, fold the results into one `Run`.
+ */
+import { analyzeChange } from "../core/change.js";
+import { AnalysisPool, defaultWorkerUrl, mergeReports, type PoolFile } from "../core/pool.js";
+import { newReport, finishReport, DEFAULT_LIMITS, type Report } from "../core/report.js";
+import { NativeMemoryGuard } from "../core/memory.js";
+import type { FilterMode } from "../core/engine.js";
+import type { Rule, RuleSet } from "../core/rules/load.js";
+import type { Severity } from "../core/finding.js";
+import { readSource, type Job } from "./files.js";
+import type { CliIO } from "./io.js";
+
+export interface Run {
+  report: Report;
+  /** findings dropped by --min-severity */
+  belowSeverity: number;
+  /** lines of every file with a finding, for the text output */
+  fileLines: Map<string, string[]>;
+  /** usage/input errors met along the way (already printed): exit 2 */
+  inputErrors: number;
+}
+
+/** How files are analysed: flags for scan; for review, the repo config under the flags. */
+export interface Settings {
+  rules: RuleSet;
+  fixes: boolean;
+  enabled?: (rule: Rule) => boolean;
+  mode: FilterMode;
+  minSeverity?: Severity;
+  maxFileBytes: number;
+  /** draw a progress line on stderr */
+  progress?: boolean;
+}
+
+export function defaultSettings(rules: RuleSet, fixes: boolean, minSeverity?: Severity): Settings {
+  return { rules, fixes, mode: "added", minSeverity, maxFileBytes: DEFAULT_LIMITS.maxFileBytes };
+}
+
+export function newRun(): Run {
+  return { report: newReport(), belowSeverity: 0, fileLines: new Map(), inputErrors: 0 };
+}
+
+/** A usage or input error met along the way: printed now, exit 2 at the end, the run goes on. */
+export function inputError(io: CliIO, run: Run, message: string): void {
+  io.stderr.write(`hunkguard: ${message}\n`);
+  run.inputErrors++;
+}
+
+/** Files per round on the worker pool: bounds the texts held at once. */
+const POOL_CHUNK = 256;
+
+/**
+ * Many files use both cores (a worker-thread pool, when the build has one and the scan is big
+ * enough to pay for it); the reports come back in the input's order, as on one thread.
+ * `HUNKGUARD_THREADS=1` keeps everything on this thread.
+ */
+function scanPool(jobs: number, env: Record<string, string | undefined>): AnalysisPool | null {
+  const cap = Number.parseInt(env.HUNKGUARD_THREADS ?? "", 10);
+  if (jobs < 200 || (Number.isFinite(cap) && cap <= 1) || !defaultWorkerUrl()) return null;
+  try {
+    return new AnalysisPool(Number.isFinite(cap) ? { maxThreads: cap } : {});
+  } catch {
+    return null;
+  }
+}
+
+/** A file given as text rather than read from disk (`scan -`). */
+export interface TextJob {
+  path: string;
+  text: string;
+}
+
+/** Analyse the files (read from disk, or given as text) into `run`; the report is sorted at the end. */
+export async function analyzeFiles(jobs: (Job | TextJob)[], settings: Settings, io: CliIO, run: Run): Promise<void> {
+  const memory = new NativeMemoryGuard();
+  const env = io.env ?? {};
+  const progress = settings.progress === true && io.stderrIsTTY === true && !env.CI && jobs.length >= 20;
+  let lastDraw = 0;
+  const { rules, fixes, enabled, mode } = settings;
+  const enabledRules = enabled ? rules.rules.filter(enabled).map((r) => r.id) : undefined;
+  const pool = scanPool(jobs.length, env);
+  try {
+    for (let from = 0; from < jobs.length; from += POOL_CHUNK) {
+      const chunk = jobs.slice(from, from + POOL_CHUNK);
+      const files: PoolFile[] = [];
+      const skipped: Report["skipped"] = [];
+      for (const [k, job] of chunk.entries()) {
+        if (progress && Date.now() - lastDraw > 100) {
+          lastDraw = Date.now();
+          io.stderr.write(`\r\x1b[K[${from + k + 1}/${jobs.length}] ${job.path.slice(-60)}`);
+        }
+        const source = "text" in job ? { text: job.text } : readSource(job.abs);
+        if ("skip" in source) {
+          skipped.push({ path: job.path, reason: source.skip });
+          continue;
+        }
+        const patch = "changed" in job && job.changed ? job.changed.patch : undefined;
+        files.push({ path: job.path, text: source.text, ...(patch ? { patch } : {}) });
+      }
+      const { report, belowSeverity } = await analyzeChange(
+        files,
+        // workers load the rules first (~0.5 s each): only big scans repay that
+        { rules, enabledRules, mode, fixes, minSeverity: settings.minSeverity, maxFileBytes: settings.maxFileBytes, minFiles: 200, minLines: 100_000, skipped, afterFile: () => memory.afterFile(), unsorted: true },
+        pool,
+      );
+      run.belowSeverity += belowSeverity;
+      mergeReports(run.report, [report]);
+    }
+  } finally {
+    await pool?.close();
+  }
+  if (progress) io.stderr.write("\r\x1b[K");
+  finishReport(run.report);
+  // only the lines the engine hands out with the findings, secrets already masked
+  for (const f of run.report.findings) if (!run.fileLines.has(f.path)) run.fileLines.set(f.path, excerptLines(run.report.excerpts[f.path]));
+}
+
+/** The engine's excerpt (line → text) as the lines array the text output indexes by line - 1. */
+function excerptLines(excerpt: Record<number, string> | undefined): string[] {
+  const lines: string[] = [];
+  for (const [n, text] of Object.entries(excerpt ?? {})) lines[Number(n) - 1] = text;
+  return lines;
+}

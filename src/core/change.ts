@@ -1,0 +1,53 @@
+/**
+ * One change (a pull request, a branch, a diff, or whole files) → one report. The app's pipeline,
+ * the Action and the CLI all build their report here: file texts and, for a diff, each file's patch
+ * in; findings sorted, skipped files listed, findings below `minSeverity` counted, out.
+ */
+import { changedLinesOf } from "./hunks.js";
+import { newReport, finishReport, type Report } from "./report.js";
+import { AnalysisPool, analyzeMany, analyzeFileReport, mergeReports, type AnalyzeManyOptions, type PoolFile } from "./pool.js";
+import { SEVERITY_RANK, type SkippedFile } from "./finding.js";
+
+export { changedLinesOf };
+
+export interface AnalyzeChangeOptions extends AnalyzeManyOptions {
+  /** files already known not to be analysed (unreadable, over a limit): listed in the report */
+  skipped?: SkippedFile[];
+  /** on this thread, awaited after each file (the CLI releases tree-sitter's native memory there) */
+  afterFile?: () => Promise<void>;
+  /** leave the report unsorted (a caller merging several calls sorts once at the end) */
+  unsorted?: boolean;
+}
+
+export interface ChangeReport {
+  report: Report;
+  /** findings below `minSeverity`: not reported, counted */
+  belowSeverity: number;
+}
+
+/**
+ * Analyse the files of one change. On `pool` (when given and the input is large enough for
+ * `minFiles`/`minLines`), else on this thread. `minSeverity` is applied here, after the engine, so
+ * what it drops is counted.
+ */
+export async function analyzeChange(files: PoolFile[], opts: AnalyzeChangeOptions, pool?: AnalysisPool | null): Promise<ChangeReport> {
+  const { minSeverity, skipped, afterFile, unsorted, ...run } = opts;
+  let perFile: Report[];
+  if (pool || !afterFile) perFile = await analyzeMany(files, run, pool);
+  else {
+    perFile = [];
+    for (const f of files) {
+      await afterFile();
+      perFile.push(analyzeFileReport(f, run.rules, run));
+    }
+  }
+  const report = newReport();
+  report.skipped.push(...(skipped ?? []));
+  mergeReports(report, perFile);
+  const minRank = minSeverity ? SEVERITY_RANK[minSeverity] : 0;
+  const kept = report.findings.filter((f) => SEVERITY_RANK[f.severity] >= minRank);
+  const belowSeverity = report.findings.length - kept.length;
+  report.findings = kept;
+  if (!unsorted) finishReport(report);
+  return { report, belowSeverity };
+}
