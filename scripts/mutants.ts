@@ -234,6 +234,14 @@ export const MUTATIONS: Mutation[] = [
     tests: ["test/gate-app.test.ts", "test/rules.test.ts"],
   },
   {
+    name: "action-refused-check-fails",
+    breaks: "in the GitHub Action, a check run the token may not write (a fork's pull request) fails the job instead of falling back to annotations",
+    file: "src/github/action.ts",
+    search: "const refused = (e: unknown) => statusOf(e) === 403 || statusOf(e) === 404;",
+    replace: "const refused = (e: unknown) => statusOf(e) === -1;",
+    tests: ["test/action.test.ts"],
+  },
+  {
     name: "pipeline-time-limit-unset",
     breaks: "the pipeline sets no per-file time limit: a pathological file runs as long as it likes",
     file: "src/github/pipeline.ts",
