@@ -10,10 +10,10 @@
  * every stand-in answer (GitHub's own latency is excluded by default). One unmeasured run of each
  * size goes first: the JIT, the installation token and the worker pool start there.
  */
+import { benchArgs } from "./args.js";
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { startHarness } from "../src/demo/harness.js";
 import { demoPayload, DEMO } from "../src/demo/pull.js";
 import type { StandinFile } from "../src/standin/github-standin.js";
@@ -79,7 +79,7 @@ function pullFiles(modules: Module[], offset: number, n: number, findings: numbe
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { runs: { type: "string" }, latency: { type: "string" }, stdlib: { type: "string" } } });
+  const { values } = benchArgs({ args: argv, options: { runs: { type: "string" }, latency: { type: "string" }, stdlib: { type: "string" } } }, "usage: npm run bench:app -- [--runs N,N,N] [--latency MS] [--stdlib DIR]");
   const runs = (values.runs ?? "20,20,5").split(",").map(Number);
   if (runs.length !== 3 || runs.some((r) => !Number.isInteger(r) || r < 1)) {
     process.stderr.write("--runs takes three whole numbers ≥ 1 (for 1, 10 and 100 files), e.g. --runs 20,20,5\n");

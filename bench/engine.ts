@@ -188,14 +188,27 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 async function benchMain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { threads: { type: "string" }, "vs-bandit": { type: "boolean" }, "no-fixes": { type: "boolean" } },
-  });
+  const usageText = "usage: npm run bench -- PATH [--threads N] [--vs-bandit] [--no-fixes]\n";
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { threads: { type: "string" }, "vs-bandit": { type: "boolean" }, "no-fixes": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (e) {
+    // an unknown option: one line and the usage, no stack trace
+    process.stderr.write(`${(e as Error).message.split("\n")[0]}\n${usageText}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(usageText);
+    return 0;
+  }
   const root = positionals[0];
   if (!root) {
-    process.stderr.write("usage: npm run bench -- PATH [--threads N] [--vs-bandit] [--no-fixes]\n");
+    process.stderr.write(usageText);
     return 2;
   }
   const threads = values.threads ? Number(values.threads) : 0;

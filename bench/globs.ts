@@ -8,7 +8,7 @@
  * `--regexp` also times the regular expression these globs used to compile to, on the patterns
  * where that finishes in minutes.
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./args.js";
 import { compileGlob } from "../src/core/config.js";
 
 // The former compilation to a regular expression: a globstar and slash became a starred group of
@@ -36,7 +36,7 @@ const CASES: { glob: string; path: string; regexpFinishes: boolean }[] = [
   { glob: `${"*a".repeat(40)}*b.py`, path: `${"a".repeat(4000)}.py`, regexpFinishes: false },
 ];
 
-const { values } = parseArgs({ options: { regexp: { type: "boolean", default: false } } });
+const { values } = benchArgs({ options: { regexp: { type: "boolean", default: false } } }, "usage: node dist/bench/globs.js [--regexp]");
 const ms = (f: () => unknown) => {
   const t = performance.now();
   f();

@@ -14,12 +14,12 @@
  *
  * The exit code is 1 when a duplicate, a lost finding or a stuck check run is found.
  */
+import { benchArgs } from "./args.js";
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { Probot, ProbotOctokit, createNodeMiddleware } from "probot";
 import { hunkGuard } from "../src/app.js";
 import { analyzeSource } from "../src/core/engine.js";
@@ -443,7 +443,7 @@ export function formatReport(r: LoadReport): string {
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = benchArgs({
     args: argv,
     options: {
       replicas: { type: "string" },
@@ -455,7 +455,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       seed: { type: "string" },
     },
     allowPositionals: false,
-  });
+  }, "usage: node dist/bench/load-replicas.js [--replicas N] [--deliveries N] [--pulls N] [--installations N] [--concurrency N] [--latency MS] [--seed N]");
   const int = (v: string | undefined, name: string, fallback: number) => {
     if (v === undefined) return fallback;
     const n = Number(v);

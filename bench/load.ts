@@ -20,7 +20,7 @@
  * first delivery to its completed check; peak RSS. It exits 1 when any must-be-zero figure is not
  * zero (or a delivery was refused), 2 on a crash. Only loopback traffic; it stops by itself.
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./args.js";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { startHarness, type Harness } from "../src/demo/harness.js";
@@ -45,7 +45,7 @@ interface Options {
 }
 
 function options(argv: string[]): Options {
-  const { values } = parseArgs({
+  const { values } = benchArgs({
     args: argv,
     options: {
       deliveries: { type: "string", default: "200" },
@@ -55,7 +55,7 @@ function options(argv: string[]): Options {
       seed: { type: "string", default: "1" },
       json: { type: "boolean", default: false },
     },
-  });
+  }, "usage: npm run load -- [--deliveries N] [--pulls N] [--concurrency N] [--installations N] [--seed N] [--json]");
   const int = (name: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got ${v}`);

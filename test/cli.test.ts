@@ -109,7 +109,7 @@ describe("scan PATH", () => {
     const { code, json } = await runJson(dir, ["scan", "app"]);
     expect(code).toBe(1); // default --fail-on high
     expect(Object.keys(json).slice(0, 5)).toEqual(["version", "files", "lines", "findings", "skipped"]);
-    expect(json).toMatchObject({ version: 1, files: 1, lines: 16, skipped: [] });
+    expect(json).toMatchObject({ version: 1, files: 1, lines: 15, skipped: [] }); // 15 lines and a final line break
     expect(json.findings.map((f: { rule: string; line: number }) => [f.rule, f.line])).toEqual([
       ["yaml-load", 6],
       ["eval", 10],
@@ -200,7 +200,7 @@ describe("exit codes", () => {
       [["scan", "--fail-on", "critical"], /--fail-on must be one of high, medium, low, never/],
       [["scan", "--format", "xml"], /--format must be one of text, json, sarif/],
       [["scan", "--bogus"], /Unknown option '--bogus'/],
-      [["scan", "--diff", "x.diff", "a.py"], /either paths or --diff/],
+      [["scan", "--diff", "x.diff", "a.py"], /one of paths, -, --diff or --staged/],
       [["rules", "--format", "sarif"], /rules prints text or json/],
     ];
     for (const [argv, message] of cases) {
@@ -335,7 +335,7 @@ describe("text output", () => {
     expect(r.out).toContain("  +import ast");
     expect(r.out).toMatch(/Caveat:.*literal/);
     expect(r.out).toContain("Instead:\n    import json");
-    expect(r.out).toMatch(/Scanned 1 file \(16 lines\); 3 findings: 3 high, 0 medium, 0 low; 0 suppressed; 0 skipped\.\n$/);
+    expect(r.out).toMatch(/Scanned 1 file \(15 lines\); 3 findings: 3 high, 0 medium, 0 low; 0 suppressed; 0 skipped\.\n$/);
     expect(r.out).not.toContain("\x1b[");
   });
 

@@ -15,6 +15,8 @@ export interface Job {
   path: string;
   abs: string;
   changed?: FileDiff;
+  /** the file's bytes when they do not come from `abs` (standard input, the git index) */
+  bytes?: Uint8Array;
 }
 
 export function readSource(abs: string): DecodedSource {

@@ -12,6 +12,12 @@ export function git(args: string[], cwd: string): { ok: boolean; out: string; er
   return { ok: r.status === 0, out: r.stdout.toString("utf8"), err: r.stderr.toString("utf8").trim() };
 }
 
+/** A file's bytes as staged (`git show :PATH`), or null when the index has none. */
+export function indexBlob(path: string, root: string): Buffer | null {
+  const r = spawnSync("git", ["show", `:${path}`], { cwd: root, maxBuffer: 1024 * 1024 * 1024 });
+  return r.status === 0 && Buffer.isBuffer(r.stdout) ? r.stdout : null;
+}
+
 /** The top of the work tree `cwd` is in, or null outside a repository. */
 export function gitRoot(cwd: string): string | null {
   const top = git(["rev-parse", "--show-toplevel"], cwd);

@@ -17,11 +17,14 @@ import type { ReviewPlan } from "../core/review-plan.js";
 import { parseOptions, readPackageInfo, USAGE, type FailOn, type Options } from "./args.js";
 import { InputError, UsageError, processIO, type CliIO } from "./io.js";
 import type { ReviewContext } from "./git.js";
-import type { Run } from "./run.js";
+import { narrowRun, type Run } from "./run.js";
+import { loadScope } from "./config.js";
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { reportJson } from "./output/json.js";
 import { sarifText } from "./output/sarif.js";
 import { paint, reportText, reviewText, type Paint } from "./output/text.js";
-import { scanDiff, scanPaths } from "./commands/scan.js";
+import { scan } from "./commands/scan.js";
 import { reviewBranch } from "./commands/review.js";
 import { rulesJson, rulesText } from "./commands/rules.js";
 
@@ -36,10 +39,23 @@ function exitCodeOf(run: Run, failOn: FailOn, allowUnanalysed: boolean): number 
   return run.report.findings.some((f) => SEVERITY_RANK[f.severity] >= rank) ? 1 : 0;
 }
 
-function printRun(run: Run, rules: RuleSet, opts: Options, io: CliIO, p: Paint, review?: { ctx: ReviewContext; plan: ReviewPlan }): void {
-  if (opts.format === "json") io.stdout.write(`${JSON.stringify(reportJson(run), null, 2)}\n`);
-  else if (opts.format === "sarif") io.stdout.write(sarifText(run, rules.rules));
-  else io.stdout.write(review ? reviewText(run, review.ctx, review.plan, p) : reportText(run, p));
+function render(run: Run, rules: RuleSet, opts: Options, p: Paint, review?: { ctx: ReviewContext; plan: ReviewPlan }): string {
+  if (opts.format === "json") return `${JSON.stringify(reportJson(run), null, 2)}\n`;
+  if (opts.format === "sarif") return sarifText(run, rules.rules);
+  return review ? reviewText(run, review.ctx, review.plan, p) : reportText(run, p, opts.quiet);
+}
+
+/** To standard output, or with --output to a file (written whole, once). */
+function emit(text: string, opts: Options, io: CliIO): void {
+  if (opts.output === undefined || opts.output === "-") {
+    io.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileSync(resolve(io.cwd, opts.output), text);
+  } catch (e) {
+    throw new InputError(`cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -48,7 +64,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     opts = parseOptions(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`hunkguard: ${e.message}\n\n${USAGE}`);
+    io.stderr.write(`hunkguard: ${e.message}\nsee hunkguard --help\n`);
     return 2;
   }
   if (opts === "help") {
@@ -60,22 +76,41 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return 0;
   }
   const env = io.env ?? {};
-  const p = paint(opts.format === "text" && io.isTTY && !env.NO_COLOR);
+  const p = paint(opts.format === "text" && io.isTTY && opts.output === undefined && !env.NO_COLOR);
   try {
     const rules = await loadRules();
     if (opts.command === "rules") {
-      io.stdout.write(opts.format === "json" ? `${JSON.stringify(rulesJson(rules.rules), null, 2)}\n` : rulesText(rules.rules, p));
+      emit(opts.format === "json" ? `${JSON.stringify(rulesJson(rules.rules), null, 2)}\n` : rulesText(rules.rules, p), opts, io);
       return 0;
     }
-    if (opts.command === "review") {
-      const { run, ctx, plan, config } = await reviewBranch(opts, rules, io);
-      printRun(run, rules, opts, io, p, { ctx, plan });
-      return exitCodeOf(run, opts.failOn ?? config.fail_on, opts.allowUnanalysed);
+    if (opts.command === "review" && opts.github) {
+      // GitHub Actions mode: `runAction` from src/github/action.ts goes here
+      io.stderr.write("hunkguard: review --github (GitHub Actions mode) is not available in this build yet\n");
+      return 2;
     }
-    const run = opts.diff !== undefined ? await scanDiff(opts, rules, io) : await scanPaths(opts, rules, io);
-    printRun(run, rules, opts, io, p);
-    return exitCodeOf(run, opts.failOn ?? "high", opts.allowUnanalysed);
+    const scope = loadScope(io.cwd, opts.config, (line) => io.stderr.write(`${line}\n`));
+    let run: Run;
+    let review: { ctx: ReviewContext; plan: ReviewPlan } | undefined;
+    if (opts.command === "review") {
+      const r = await reviewBranch(opts, rules, io, scope);
+      run = r.run;
+      review = { ctx: r.ctx, plan: r.plan };
+    } else {
+      run = await scan(opts, rules, io, scope);
+      narrowRun(run, opts, io.cwd, true);
+    }
+    if (opts.writeBaseline !== undefined) {
+      const n = run.report.findings.length;
+      io.stderr.write(`hunkguard: wrote ${n} finding${n === 1 ? "" : "s"} to the baseline ${opts.writeBaseline}\n`);
+      return run.inputErrors ? 2 : 0;
+    }
+    emit(render(run, rules, opts, p, review), opts, io);
+    return exitCodeOf(run, opts.failOn ?? scope.config.fail_on, opts.allowUnanalysed);
   } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`hunkguard: ${e.message}\nsee hunkguard --help\n`);
+      return 2;
+    }
     if (e instanceof InputError || e instanceof RuleLoadError) {
       io.stderr.write(`hunkguard: ${e.message}\n`);
       return 2;

@@ -10,7 +10,13 @@ import type { FilterMode } from "../core/engine.js";
 import type { Rule, RuleSet } from "../core/rules/load.js";
 import type { Severity } from "../core/finding.js";
 import { readSource, type Job } from "./files.js";
+import { decodeSource } from "../core/decode.js";
 import type { CliIO } from "./io.js";
+import type { Options } from "./args.js";
+import { byConfidence } from "./selection.js";
+import { applyBaseline, baselineOf, readBaseline, writeBaseline } from "./baseline.js";
+import { withholdOverlappingFixes } from "../core/review-plan.js";
+import { resolve } from "node:path";
 
 export interface Run {
   report: Report;
@@ -18,8 +24,14 @@ export interface Run {
   belowSeverity: number;
   /** lines of every file with a finding, for the text output */
   fileLines: Map<string, string[]>;
+  /** findings dropped by --min-confidence */
+  belowConfidence: number;
+  /** findings hidden by --baseline */
+  baselined: number;
   /** usage/input errors met along the way (already printed): exit 2 */
   inputErrors: number;
+  /** reported path → path relative to the repository root (for baselines), when they differ */
+  repoPaths: Map<string, string>;
 }
 
 /** How files are analysed: flags for scan; for review, the repo config under the flags. */
@@ -39,7 +51,7 @@ export function defaultSettings(rules: RuleSet, fixes: boolean, minSeverity?: Se
 }
 
 export function newRun(): Run {
-  return { report: newReport(), belowSeverity: 0, fileLines: new Map(), inputErrors: 0 };
+  return { report: newReport(), belowSeverity: 0, belowConfidence: 0, baselined: 0, fileLines: new Map(), inputErrors: 0, repoPaths: new Map() };
 }
 
 /** A usage or input error met along the way: printed now, exit 2 at the end, the run goes on. */
@@ -66,14 +78,8 @@ function scanPool(jobs: number, env: Record<string, string | undefined>): Analys
   }
 }
 
-/** A file given as text rather than read from disk (`scan -`). */
-export interface TextJob {
-  path: string;
-  text: string;
-}
-
 /** Analyse the files (read from disk, or given as text) into `run`; the report is sorted at the end. */
-export async function analyzeFiles(jobs: (Job | TextJob)[], settings: Settings, io: CliIO, run: Run): Promise<void> {
+export async function analyzeFiles(jobs: Job[], settings: Settings, io: CliIO, run: Run): Promise<void> {
   const memory = new NativeMemoryGuard();
   const env = io.env ?? {};
   const progress = settings.progress === true && io.stderrIsTTY === true && !env.CI && jobs.length >= 20;
@@ -91,12 +97,12 @@ export async function analyzeFiles(jobs: (Job | TextJob)[], settings: Settings, 
           lastDraw = Date.now();
           io.stderr.write(`\r\x1b[K[${from + k + 1}/${jobs.length}] ${job.path.slice(-60)}`);
         }
-        const source = "text" in job ? { text: job.text } : readSource(job.abs);
+        const source = job.bytes ? decodeSource(job.bytes) : readSource(job.abs);
         if ("skip" in source) {
           skipped.push({ path: job.path, reason: source.skip });
           continue;
         }
-        const patch = "changed" in job && job.changed ? job.changed.patch : undefined;
+        const patch = job.changed?.patch;
         files.push({ path: job.path, text: source.text, ...(patch ? { patch } : {}) });
       }
       const { report, belowSeverity } = await analyzeChange(
@@ -122,4 +128,23 @@ function excerptLines(excerpt: Record<number, string> | undefined): string[] {
   const lines: string[] = [];
   for (const [n, text] of Object.entries(excerpt ?? {})) lines[Number(n) - 1] = text;
   return lines;
+}
+
+/**
+ * After the analysis, before any output: --min-confidence, then the baseline (hide the findings it
+ * records, or record them with --write-baseline), then — for outputs with no diff to anchor on —
+ * one suggestion per set of lines (as the app's review offers them).
+ */
+export function narrowRun(run: Run, opts: Pick<Options, "minConfidence" | "baseline" | "writeBaseline">, cwd: string, withhold: boolean): void {
+  const repoPath = (reported: string) => run.repoPaths.get(reported) ?? reported;
+  const { kept, dropped } = byConfidence(run.report.findings, opts.minConfidence);
+  run.belowConfidence += dropped;
+  run.report.findings = kept;
+  if (opts.writeBaseline !== undefined) writeBaseline(resolve(cwd, opts.writeBaseline), baselineOf(kept, repoPath));
+  if (opts.baseline !== undefined) {
+    const { kept: shown, hidden } = applyBaseline(run.report.findings, readBaseline(resolve(cwd, opts.baseline)), repoPath);
+    run.baselined += hidden;
+    run.report.findings = shown;
+  }
+  if (withhold) run.report.findings = withholdOverlappingFixes(run.report.findings);
 }

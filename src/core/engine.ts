@@ -215,7 +215,8 @@ export function analyzeSource(path: string, source: string, opts: AnalyzeOptions
 
   const result: FileAnalysis = {
     path,
-    lines: parsed.lineStarts.length,
+    // as an editor counts them: an empty file has none, a final line break does not start one
+    lines: source === "" ? 0 : parsed.lineStarts.length - (source.endsWith("\n") ? 1 : 0),
     findings: [],
     partial: parsed.partial,
     suppressed: 0,

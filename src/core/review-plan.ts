@@ -19,6 +19,8 @@ export interface ReviewComment {
 
 export interface ReviewPlan {
   comments: ReviewComment[];
+  /** for each comment, the finding it is about, as shown (a suggestion it could not offer turned to text) */
+  about: Finding[];
   /** findings that get an inline comment now */
   inline: Finding[];
   /** new findings that did not fit (cap) or could not be anchored: listed in the review body */
@@ -35,7 +37,7 @@ function firstCommentable(patch: FilePatch, from: number, to: number, prefer: nu
 
 /** Anchor each new finding, most severe first, up to `max` inline comments. */
 export function planReview(findings: Finding[], patches: Map<string, FilePatch>, posted: Set<string>, rules: RuleSet, max: number): ReviewPlan {
-  const plan: ReviewPlan = { comments: [], inline: [], overflow: [], alreadyPosted: [] };
+  const plan: ReviewPlan = { comments: [], about: [], inline: [], overflow: [], alreadyPosted: [] };
   // GitHub cannot apply two suggestions on the same lines in one batch: the first (most severe) wins
   const suggested = new Map<string, [number, number][]>();
   const overlaps = (path: string, a: number, b: number) => (suggested.get(path) ?? []).some(([s, e]) => a <= e && s <= b);
@@ -46,7 +48,7 @@ export function planReview(findings: Finding[], patches: Map<string, FilePatch>,
       continue;
     }
     if (f.fix?.replacement !== undefined && f.fix.safety !== "explain" && overlaps(f.path, f.fix.startLine, f.fix.endLine)) {
-      f = { ...f, fix: { ...f.fix, replacement: undefined, safety: "explain", withheld: "another suggestion changes the same lines; accept it first and this one is offered on the next push" } };
+      f = { ...f, fix: { ...f.fix, replacement: undefined, safety: "explain", withheld: OVERLAP_WITHHELD } };
     }
     const patch = patches.get(f.path);
     const comments: ReviewComment[] = [];
@@ -70,6 +72,7 @@ export function planReview(findings: Finding[], patches: Map<string, FilePatch>,
       continue;
     }
     plan.comments.push(...comments);
+    for (const c of comments) plan.about.push(hasSuggestion(c.body) ? f : { ...f, fix: f.fix && { ...f.fix, replacement: undefined, companion: undefined, safety: "explain" } });
     plan.inline.push(f0);
     for (const c of comments) {
       if (!hasSuggestion(c.body)) continue;
@@ -90,3 +93,31 @@ function anchor(path: string, start: number, end: number, body: string): ReviewC
   return c;
 }
 
+
+/** Why a suggestion is shown as text when another one changes the same lines. */
+export const OVERLAP_WITHHELD = "another suggestion changes the same lines; accept it first and this one is offered on the next push";
+
+const isSuggestion = (f: Finding) => f.fix?.replacement !== undefined && f.fix.safety !== "explain";
+
+/**
+ * Findings as a batch can offer them: when two suggestions change the same lines, the first in
+ * review order (most severe first, then by place) keeps its suggestion and the other is shown as
+ * text, as `planReview` does for the app. For outputs without a diff to anchor on (`scan`).
+ */
+export function withholdOverlappingFixes(findings: Finding[]): Finding[] {
+  const taken = new Map<string, [number, number][]>();
+  const overlaps = (path: string, a: number, b: number) => (taken.get(path) ?? []).some(([s, e]) => a <= e && s <= b);
+  const out = new Map<Finding, Finding>();
+  for (const f of [...findings].sort(bySeverityThenPlace)) {
+    const fix = f.fix;
+    if (!fix || !isSuggestion(f)) continue;
+    const ranges: [number, number][] = [[fix.startLine, fix.endLine]];
+    if (fix.companion) ranges.push([fix.companion.startLine, fix.companion.endLine]);
+    if (ranges.some(([s, e]) => overlaps(f.path, s, e))) {
+      out.set(f, { ...f, fix: { ...fix, replacement: undefined, companion: undefined, safety: "explain", withheld: OVERLAP_WITHHELD } });
+      continue;
+    }
+    taken.set(f.path, [...(taken.get(f.path) ?? []), ...ranges]);
+  }
+  return findings.map((f) => out.get(f) ?? f);
+}

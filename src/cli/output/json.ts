@@ -50,6 +50,6 @@ export function reportJson(run: Run): Record<string, unknown> {
     findings: r.findings.map(findingJson),
     skipped: r.skipped,
     unanalysed: notAnalysed(r),
-    tally: { ...r.tally, belowSeverity: run.belowSeverity },
+    tally: { ...r.tally, belowSeverity: run.belowSeverity, belowConfidence: run.belowConfidence, baselined: run.baselined },
   };
 }

@@ -47,10 +47,16 @@ function codeBlock(lines: string[], from: number, to: number, mask: boolean, p: 
   return out;
 }
 
+/**
+ * A change as -/+ lines. The old lines of a secrets finding are masked again here (string literals
+ * cut to a prefix); the new lines are printed as the engine made them — it already masked every
+ * secret of the file in them by value (core/redact.ts), and masking literals again would hide the
+ * environment variable's *name* a fix reads (`os.environ["AWS_SECRET_ACCESS_KEY"]`).
+ */
 function diffLines(before: string[], afterText: string, mask: boolean, p: Paint): string[] {
   const after = splitLines(afterText.endsWith("\n") ? afterText.slice(0, -1) : afterText);
   const m = (s: string) => (mask ? maskStringLiterals(s) : s);
-  return [...before.map((l) => `  ${p.red(`-${m(l)}`)}`), ...after.map((l) => `  ${p.green(`+${m(l)}`)}`)];
+  return [...before.map((l) => `  ${p.red(`-${m(l)}`)}`), ...after.map((l) => `  ${p.green(`+${l}`)}`)];
 }
 
 function indentBlock(text: string, prefix: string): string[] {
@@ -75,6 +81,8 @@ export function findingText(f: Finding, lines: string[] | undefined, p: Paint): 
   } else if (fix?.example) {
     out.push(fix.withheld ? `  No one-click fix (${fix.withheld}). Instead:` : "  Instead:");
     out.push(...indentBlock(fix.example, `    `).map((l) => p.green(l)));
+  } else if (fix?.withheld) {
+    out.push(`  No one-click fix here: ${fix.withheld}.`);
   }
   return out.join("\n");
 }
@@ -96,6 +104,8 @@ function summaryText(run: Run, p: Paint): string {
   ];
   if (r.tally.outsideDiff) parts.push(`${r.tally.outsideDiff} outside the diff`);
   if (run.belowSeverity) parts.push(`${run.belowSeverity} below --min-severity`);
+  if (run.belowConfidence) parts.push(`${run.belowConfidence} below --min-confidence`);
+  if (run.baselined) parts.push(`${run.baselined} in the baseline`);
   parts.push(`${r.skipped.length} skipped`);
   if (r.tally.partiallyParsed.length) parts.push(`${r.tally.partiallyParsed.length} partially parsed`);
   if (r.tally.ruleFailures.length) parts.push(p.red(plural(r.tally.ruleFailures.length, "rule failure")));
@@ -114,10 +124,20 @@ function notesText(run: Run, p: Paint): string[] {
   return out;
 }
 
-export function reportText(run: Run, p: Paint): string {
+/** `quiet`: the findings and the files not analysed only, no summary line (nothing at all when clean). */
+export function reportText(run: Run, p: Paint, quiet = false): string {
   const blocks = run.report.findings.map((f) => findingText(f, run.fileLines.get(f.path), p));
   const notes = notesText(run, p);
-  return [...blocks.map((b) => `${b}\n`), ...(notes.length ? [`${notes.join("\n")}\n`] : []), `${summaryText(run, p)}\n`].join("\n");
+  return [...blocks.map((b) => `${b}\n`), ...(notes.length ? [`${notes.join("\n")}\n`] : []), ...(quiet ? [] : [`${summaryText(run, p)}\n`])].join("\n");
+}
+
+/** The replacement a finding's suggestion puts on lines start..end (its fix, or its import companion). */
+function suggestionAt(f: Finding | undefined, start: number, end: number): string | undefined {
+  const fix = f?.fix;
+  if (!fix || fix.replacement === undefined || fix.safety === "explain") return undefined;
+  if (fix.startLine === start && fix.endLine === end) return fix.replacement;
+  if (fix.companion && fix.companion.startLine === start && fix.companion.endLine === end) return fix.companion.replacement;
+  return undefined;
 }
 
 /** The comment bodies exactly as the bot would post them, each suggestion also shown as a diff. */
@@ -131,28 +151,20 @@ export function reviewText(run: Run, ctx: ReviewContext, plan: ReviewPlan, p: Pa
     head.push(p.dim(`${plural(ctx.untracked.length, "untracked Python file")} not in the diff (git add -N to include): ${ctx.untracked.slice(0, 5).join(", ")}${ctx.untracked.length > 5 ? ", …" : ""}`));
   }
   const quote = (body: string) => body.split("\n").map((l) => `  ${p.dim("│")} ${l}`).join("\n");
-  // the suggestion each anchored range carries, to show it as a diff too
-  const changes = new Map<string, { mask: boolean; replacement: string }>();
-  for (const f of plan.inline) {
-    const fix = f.fix;
-    if (!fix || fix.replacement === undefined || fix.safety === "explain") continue;
-    const mask = f.category === "secrets";
-    changes.set(`${f.path}:${fix.startLine}-${fix.endLine}`, { mask, replacement: fix.replacement });
-    if (fix.companion) changes.set(`${f.path}:${fix.companion.startLine}-${fix.companion.endLine}`, { mask, replacement: fix.companion.replacement });
-  }
   const blocks: string[] = [];
   if (plan.comments.length || plan.overflow.length) {
     blocks.push(`${p.bold("Review body:")}\n${quote(reviewBody(plan.inline, plan.overflow))}\n`);
   } else {
     blocks.push("Nothing to post: no finding on the lines this branch adds.\n");
   }
-  for (const c of plan.comments) {
+  for (const [i, c] of plan.comments.entries()) {
     const start = c.start_line ?? c.line;
     const where = start < c.line ? `lines ${start}-${c.line}` : `line ${c.line}`;
     const out = [p.bold(`── comment on ${c.path} ${where} ──`), quote(c.body)];
-    const change = changes.get(`${c.path}:${start}-${c.line}`);
+    // the suggestion of this comment's own finding (two findings may share the lines)
+    const change = suggestionAt(plan.about[i], start, c.line);
     const lines = run.fileLines.get(c.path);
-    if (change && lines) out.push("  As a diff:", ...diffLines(lines.slice(start - 1, c.line), change.replacement, change.mask, p));
+    if (change !== undefined && lines) out.push("  As a diff:", ...diffLines(lines.slice(start - 1, c.line), change, plan.about[i].category === "secrets", p));
     blocks.push(`${out.join("\n")}\n`);
   }
   const notes = notesText(run, p);
