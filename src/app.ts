@@ -10,6 +10,7 @@ import { AnalysisQueue, HeadMemory, InProcessScheduler, type Scheduler } from ".
 import { RedisScheduler } from "./github/redis-queue.js";
 import { analyzePullRequest, type PullTarget } from "./github/pipeline.js";
 import type { AnalysisPool } from "./core/pool.js";
+import { MemoryResultCache, type ResultCache } from "./core/result-cache.js";
 import { targetFromPullRequest, targetsFromRerun } from "./github/events.js";
 import { CHECK_NAME } from "./github/check.js";
 import { DEFAULT_LIMIT_POLICY, describeError, type GitHub, type LimitPolicy, type Sleep } from "./github/octokit.js";
@@ -27,6 +28,8 @@ export interface HunkGuardOptions {
   pool?: AnalysisPool | null;
   /** a file taking longer than this on the pool is not analysed (default 60 s) */
   fileTimeoutMs?: number;
+  /** per-file analyses by content (default: an in-memory LRU of HUNKGUARD_CACHE_MB, 64 MB; 0 turns it off; null: none) */
+  resultCache?: ResultCache | null;
   /** how to wait out a secondary rate limit (tests pass one that does not wait) */
   sleep?: Sleep;
   /** bounds for secondary-rate-limit retries of mutations */
@@ -47,6 +50,8 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
   const limits: LimitPolicy = { ...DEFAULT_LIMIT_POLICY, ...options.limits, ...(options.sleep ? { sleep: options.sleep } : {}) };
   // heads this process gave a verdict on: a replayed delivery for one costs nothing
   const analysedHeads = new HeadMemory();
+  // unchanged files of a later push are not analysed again (see src/core/result-cache.ts)
+  const resultCache = options.resultCache !== undefined ? options.resultCache : new MemoryResultCache();
 
   async function schedule(context: Context, target: PullTarget & { updatedAt?: number }): Promise<void> {
     const gh = context.octokit as unknown as GitHub;
@@ -64,6 +69,7 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
             timeoutMs: options.timeoutMs,
             requestTimeoutMs: options.requestTimeoutMs,
             limits,
+            resultCache,
             ...(options.pool !== undefined ? { pool: options.pool } : {}),
             ...(options.fileTimeoutMs !== undefined ? { fileTimeoutMs: options.fileTimeoutMs } : {}),
           },

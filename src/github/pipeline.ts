@@ -9,7 +9,8 @@ import { configData, listChangedFiles, prepareFiles, readConfigRest, readContent
 import { matchPosted, planReview, postReview, readPullState, resolveFixedThreads, type PostedMatch, type PullState } from "./review.js";
 import { DEFAULT_CONFIG, parseLayeredConfig, pathSelector, ruleFilter, failsCheck, type RepoConfig } from "../core/config.js";
 import { newReport, finishReport, notAnalysed, unanalysedNote, unanalysedTitle, type Report } from "../core/report.js";
-import { AnalysisPool, analyzeMany, defaultWorkerUrl, mergeReports } from "../core/pool.js";
+import { AnalysisPool, defaultWorkerUrl, mergeReports } from "../core/pool.js";
+import { analyzeManyCached, type CacheStats, type ResultCache } from "../core/result-cache.js";
 import { annotationFor, checkSummary, checkTitle, inlineMarkdown } from "../core/render.js";
 import type { RuleSet } from "../core/rules/load.js";
 import type { Finding } from "../core/finding.js";
@@ -59,6 +60,11 @@ export interface PipelineDeps {
   requestTimeoutMs?: number;
   /** secondary-rate-limit retries of mutations */
   limits?: LimitPolicy;
+  /**
+   * Per-file analyses by content (blob sha, the file's hunks, rules, options, version): an unchanged
+   * file of a later push is not analysed again. Omit for none.
+   */
+  resultCache?: ResultCache | null;
 }
 
 export interface AnalysisOutcome {
@@ -68,6 +74,8 @@ export interface AnalysisOutcome {
   inlinePosted: number;
   findings: Finding[];
   superseded: boolean;
+  /** files whose analysis came from the result cache, and files analysed */
+  cache?: CacheStats;
   /** this head already has this app's verdict and nobody asked for a re-run: nothing was done */
   alreadyAnalysed?: boolean;
 }
@@ -289,8 +297,10 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
   const prepared = await prepareFiles(gh, target.repo, python, { headSha: target.headSha, maxFileBytes: config.max_file_bytes, baseSha, sizes: read.sizes });
   inTime();
   const enabled = ruleFilter(config);
-  const perFile = await analyzeMany(
-    prepared.sources.map((s) => ({ path: s.path, text: s.text, patch: prepared.patches.get(s.path) })),
+  const blobs = new Map(python.map((f) => [f.path, f.sha]));
+  outcome.cache = { hits: 0, analysed: 0 };
+  const perFile = await analyzeManyCached(
+    prepared.sources.map((s) => ({ path: s.path, text: s.text, patch: prepared.patches.get(s.path), contentId: /^[0-9a-f]{40}$/.test(blobs.get(s.path) ?? "") ? blobs.get(s.path) : undefined })),
     {
       rules,
       enabledRules: rules.rules.filter(enabled).map((r) => r.id),
@@ -302,6 +312,8 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
       minLines: 0,
     },
     poolFor(deps),
+    deps.resultCache,
+    outcome.cache,
   );
   inTime();
   const report: Report = newReport();

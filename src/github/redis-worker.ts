@@ -12,6 +12,7 @@ import { DelayedError, Queue, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { ProbotOctokit, type Logger, type Probot } from "probot";
 import { analyzePullRequest } from "./pipeline.js";
+import { RedisResultCache } from "./redis-result-cache.js";
 import { CheckRun, findCheckRun, identifyCheckRuns } from "./check.js";
 import { describeError, secondaryLimitWaitMs, type GitHub } from "./octokit.js";
 import { inlineMarkdown } from "../core/render.js";
@@ -111,6 +112,8 @@ export class AnalysisWorker {
   private readonly locks: InstallationLocks;
   private readonly worker: Worker<AnalysisJobData, JobSummary>;
   private readonly running = new Set<StoppableGitHub>();
+  /** per-file analyses shared by every worker of this queue (bounded, with a TTL) */
+  private readonly resultCache: RedisResultCache;
   private closing: Promise<void> | null = null;
 
   constructor(private readonly deps: WorkerDeps) {
@@ -121,6 +124,7 @@ export class AnalysisWorker {
     this.queue = new Queue<AnalysisJobData>(settings.queueName, { connection: this.redis });
     this.queue.on("error", onError);
     this.locks = new InstallationLocks(this.redis, this.keys, settings.jobLockMs);
+    this.resultCache = new RedisResultCache(this.redis, { prefix: `${settings.queueName}:results:` });
     this.worker = new Worker<AnalysisJobData, JobSummary>(settings.queueName, (job, token) => this.process(job, token), {
       connection: redisConnection(settings, "hunkguard-worker-jobs", onError),
       concurrency: settings.concurrency,
@@ -212,7 +216,7 @@ export class AnalysisWorker {
       identifyCheckRuns(gh.gh, { externalId: data.runKey, adopt: retry });
       log.info({ pull: pullKey(target), sha: target.headSha, attempt: job.attemptsStarted, retry }, "analysing");
       const outcome = await analyzePullRequest(
-        { gh: gh.gh, rules: this.deps.rules, log, timeoutMs: this.deps.settings.analysisTimeoutMs },
+        { gh: gh.gh, rules: this.deps.rules, log, timeoutMs: this.deps.settings.analysisTimeoutMs, resultCache: this.resultCache },
         target,
       );
       if (!gh.stopped) {
