@@ -4,10 +4,14 @@
  * report built with the cache is byte-identical to the one built without it; and the cache hits.
  */
 import fc from "fast-check";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadRules } from "../src/core/rules/load.js";
 import { filePatchFromContents } from "../src/core/hunks.js";
 import { analyzeMany, mergeReports } from "../src/core/pool.js";
 import { newReport, finishReport, type Report } from "../src/core/report.js";
+import { DiskResultCache } from "../src/core/disk-cache.js";
 import { MemoryResultCache, analyzeManyCached, resultKey, type CachedFile, type CacheStats } from "../src/core/result-cache.js";
 
 const rules = await loadRules();
@@ -125,4 +129,34 @@ test("a report with a skipped file or a failed rule is not stored", async () => 
   const files: CachedFile[] = [{ path: "bin.py", text: "x = 1\u0000" }];
   await analyzeManyCached(files, OPTIONS, null, cache);
   expect(cache.size).toBe(0);
+});
+
+describe("the CLI's disk cache", () => {
+  test("byte-identical reports over random edits, as the CLI's loop would use it; folders and --no-cache", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "hg-cache-"));
+    const disk = DiskResultCache.open({ cwd })!;
+    expect(disk.root).toBe(join(cwd, ".hunkguard_cache"));
+    expect(existsSync(join(cwd, ".hunkguard_cache", ".gitignore"))).toBe(true);
+    await fc.assert(
+      fc.asyncProperty(fc.array(edit, { maxLength: 4 }), fc.boolean(), async (edits, asDiff) => {
+        const text = applyEdits(BASE, edits);
+        const file = { path: "app/m.py", text, ...(asDiff ? { patch: filePatchFromContents(BASE, text) } : {}) };
+        const fresh = await analyzeMany([file], OPTIONS);
+        const key = disk.key(file, {});
+        const report = disk.getSync(key) ?? fresh[0];
+        disk.setSync(key, fresh[0]);
+        expect(asJson([disk.getSync(key) ?? fresh[0]])).toBe(asJson(fresh));
+        expect(asJson([report])).toBe(asJson(fresh));
+      }),
+      { numRuns: 40, seed: 7 },
+    );
+    expect(disk.hits).toBeGreaterThan(40);
+    // another version's folder is removed when the cache opens
+    mkdirSync(join(disk.root, "0".repeat(32)));
+    DiskResultCache.open({ cwd });
+    expect(readdirSync(disk.root).filter((n) => /^[0-9a-f]{32}$/.test(n))).toStrictEqual([disk.dir.split(/[\\/]/).pop()]);
+    // HUNKGUARD_CACHE_DIR, relative to the working folder; --no-cache
+    expect(DiskResultCache.open({ cwd, env: { HUNKGUARD_CACHE_DIR: "elsewhere" } })!.root).toBe(join(cwd, "elsewhere"));
+    expect(DiskResultCache.open({ cwd, disabled: true })).toBeNull();
+  });
 });
