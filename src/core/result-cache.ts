@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import type { FilePatch } from "./hunks.js";
 import { analyzeMany, type AnalysisPool, type AnalyzeManyOptions, type PoolFile } from "./pool.js";
 import type { Report } from "./report.js";
-import { defaultRulesDir } from "./rules/load.js";
+import { compiledCodeHash, defaultRulesDir } from "./rules/load.js";
 
 export interface ResultCache {
   /** the stored report (a fresh copy), or undefined; never throws (a cache that fails is a miss) */
@@ -33,19 +33,27 @@ const FORMAT = 1;
 let versionMemo: string | undefined;
 
 /**
- * HunkGuard's version and a fingerprint of the code and rules that analyse: the package version,
- * and the name, size and modification time of every file of the engine (`core/`) and of the rules
- * folder (rule files, rule code, models). Computed once per process (a few milliseconds).
+ * HunkGuard's version and a fingerprint of the code and rules that analyse: the package version and
+ * the build's hash of the engine, the rule code and every rule file (`npm run build`, see
+ * `compiledCodeHash`) — the same on every machine running the same build, so workers share entries.
+ * Without a build (ts-jest), or with a rule file edited since the build: the name, size and
+ * modification time of every file of the engine (`core/`) and of the rules folder. Once per process.
  */
 export function analysisVersion(): string {
   if (versionMemo) return versionMemo;
   const h = createHash("sha256");
+  const built = compiledCodeHash();
   const rulesDir = defaultRulesDir();
   const root = dirname(rulesDir);
   try {
     h.update(`hunkguard@${(JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version}\0`);
   } catch {
     h.update("hunkguard@?\0");
+  }
+  if (built) {
+    h.update(`build:${built}`);
+    versionMemo = h.digest("hex").slice(0, 32);
+    return versionMemo;
   }
   const here = dirname(fileURLToPath(import.meta.url));
   // from dist/src/core the rule code runs from dist/rules

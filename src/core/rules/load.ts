@@ -64,6 +64,17 @@ function listRuleFiles(root: string): string[] {
 export interface Compiled {
   version: 1;
   files: Record<string, { hash: string; data: unknown }>;
+  /** SHA-256 of the built engine (dist/src/core), the built rule code and every rule and model file: the result cache's version */
+  codeHash?: string;
+}
+
+/**
+ * The build's code hash, when the last rule set loaded came entirely from dist/rules/compiled.json
+ * (no rule or model file edited since the build); else null. The result cache keys by it.
+ */
+let builtCodeHash: string | null = null;
+export function compiledCodeHash(): string | null {
+  return builtCodeHash;
 }
 
 const textHash = (text: string) => createHash("sha256").update(text).digest("base64");
@@ -99,6 +110,32 @@ function validatedModel(text: string, file: string, compiled?: Compiled | null):
   return parsed.data;
 }
 
+/** SHA-256 of every .js file under `dirs` (contents, by relative name) and of the rule and model texts' hashes. */
+function codeHashOf(dirs: string[], compiled: Compiled): string {
+  const h = createHash("sha256");
+  for (const root of dirs) {
+    const todo = [root];
+    const files: string[] = [];
+    while (todo.length) {
+      const d = todo.pop()!;
+      for (const name of readdirSync(d)) {
+        const p = join(d, name);
+        if (statSync(p).isDirectory()) todo.push(p);
+        else if (name.endsWith(".js")) files.push(p);
+      }
+    }
+    for (const f of files.sort()) h.update(`${relative(root, f)}\0`).update(readFileSync(f)).update("\0");
+  }
+  for (const [file, { hash }] of Object.entries(compiled.files).sort()) h.update(`${file}\0${hash}\0`);
+  return h.digest("hex").slice(0, 32);
+}
+
+function modelFiles(dir: string): { file: string; path: string }[] {
+  const folder = join(dir, "_models");
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder).sort().filter((n) => n.endsWith(".yml")).map((n) => ({ file: `rules/_models/${n}`, path: join(folder, n) }));
+}
+
 /** The compiled file next to the built rule code, when running from dist/ and it was written. */
 function readCompiled(): Compiled | null {
   const dir = compiledRulesDir();
@@ -126,6 +163,7 @@ export function writeCompiledRules(dir: string = defaultRulesDir(), out: string 
     const text = readFileSync(join(folder, name), "utf8");
     compiled.files[file] = { hash: textHash(text), data: validatedModel(text, file) };
   }
+  compiled.codeHash = codeHashOf([join(dirname(fileURLToPath(import.meta.url)), ".."), dirname(out)], compiled);
   writeFileSync(out, JSON.stringify(compiled));
   return Object.keys(compiled.files).length;
 }
@@ -295,9 +333,13 @@ async function readRules(dir: string): Promise<RuleSet> {
   const rules: Rule[] = [];
   const compiled = readCompiled();
   const models = readModels(dir, compiled);
+  // every rule and model file as the build compiled it (and no other): the build's code hash holds
+  let fresh = !!compiled?.codeHash && listRuleFiles(dir).length + modelFiles(dir).length === Object.keys(compiled.files).length && modelFiles(dir).every((f) => compiled.files[f.file]?.hash === textHash(readFileSync(f.path, "utf8")));
   for (const path of listRuleFiles(dir)) {
     const rel = relative(dir, path).split(sep).join("/");
-    const rule = parseRule(readFileSync(path, "utf8"), `rules/${rel}`, compiled);
+    const text = readFileSync(path, "utf8");
+    const rule = parseRule(text, `rules/${rel}`, compiled);
+    if (fresh && compiled?.files[`rules/${rel}`]?.hash !== textHash(text)) fresh = false;
     const stem = basename(path).replace(/\.ya?ml$/, "");
     if (stem !== rule.id) throw new RuleLoadError(`rules/${rel}: id "${rule.id}" does not match the file name "${stem}"`);
     const folder = rel.split("/")[0];
@@ -310,5 +352,6 @@ async function readRules(dir: string): Promise<RuleSet> {
     rules.push(rule);
   }
   if (!rules.length) throw new RuleLoadError(`no rules found in ${dir}`);
+  builtCodeHash = fresh && compiled?.codeHash ? compiled.codeHash : null;
   return buildRuleSet(rules, models);
 }
