@@ -5,6 +5,9 @@
  *
  *   npm run bench:app [-- --runs 20,20,5] [--latency MS] [--stdlib PATH]
  *
+ * Then a second push to a 100-file pull request that changes one file, with the app's result cache
+ * and without it (same run): its requests, its time, the files it analysed.
+ *
  * Prints p50/p95 from the webhook delivery (the POST leaving the sender) to the check run's
  * completion reaching the stand-in, and the requests each analysis made. `--latency` adds a delay to
  * every stand-in answer (GitHub's own latency is excluded by default). One unmeasured run of each
@@ -20,6 +23,8 @@ import type { StandinFile } from "../src/standin/github-standin.js";
 import { AnalysisPool, analyzeFileReport } from "../src/core/pool.js";
 import { filePatchFromContents } from "../src/core/hunks.js";
 import { loadRules } from "../src/core/rules/load.js";
+import { MemoryResultCache } from "../src/core/result-cache.js";
+import type { Report } from "../src/core/report.js";
 
 interface Module {
   name: string;
@@ -141,12 +146,70 @@ async function main(argv: string[]): Promise<number> {
     await h.stop();
   }
   out.push("");
+  out.push("Second push to a 100-file pull request that changes one file (the result cache, vs the same app without it, same run):");
+  for (const cached of [true, false]) out.push(await secondPush(modules, cached, latencyMs));
+  out.push("");
   out.push(await poolSpeedUp(pullFiles(modules, 0, 100, 12)));
   out.push("");
   out.push("¹ changed files' lines per pull request, on average (a different slice of the standard library each run).");
   out.push("The installation token is asked once and cached by Probot (the warm-up run paid for it): a first analysis makes one request more.");
   process.stdout.write(`${out.join("\n")}\n`);
   return 0;
+}
+
+/** Counts what the pipeline stores (one per file analysed) and finds. */
+class CountingCache extends MemoryResultCache {
+  stored = 0;
+  found = 0;
+  override async get(key: string): Promise<Report | undefined> {
+    const r = await super.get(key);
+    if (r) this.found++;
+    return r;
+  }
+  override async set(key: string, report: Report): Promise<void> {
+    this.stored++;
+    await super.set(key, report);
+  }
+}
+
+/**
+ * A 100-file pull request, then a push that changes one of its files (a finding added): the second
+ * push's requests, its delivery-to-completion time, and how many files it analysed.
+ */
+async function secondPush(modules: Module[], cached: boolean, latencyMs: number): Promise<string> {
+  const cache = cached ? new CountingCache() : null;
+  const h = await startHarness({ latencyMs, resultCache: cache });
+  try {
+    const pr = 9000;
+    const first = pullFiles(modules, 300, 100, 12);
+    const second = first.map((f, i) => (i === 50 ? { ...f, head: `${f.head}
+
+${INJECTED[2]}` } : f));
+    const shaOf = (n: number) => n.toString(16).padStart(40, "d");
+    h.standin.addPull({ owner: DEMO.owner, repo: DEMO.repo, number: pr, baseSha: "b".repeat(40), headSha: shaOf(1), files: first });
+    const payload = (headSha: string, action: string) => {
+      const p = demoPayload(undefined, headSha) as { action: string; number: number; pull_request: { number: number } };
+      p.number = pr;
+      p.pull_request.number = pr;
+      p.action = action;
+      return p;
+    };
+    if ((await h.deliver("pull_request", payload(shaOf(1), "opened"))) !== 200) throw new Error("the webhook was refused");
+    await h.queue.idle();
+    const storedBefore = cache?.stored ?? 0;
+    h.standin.pushHead(DEMO.owner, DEMO.repo, pr, shaOf(2), second);
+    const before = h.standin.requests.length;
+    const t0 = Date.now();
+    if ((await h.deliver("pull_request", payload(shaOf(2), "synchronize"))) !== 200) throw new Error("the webhook was refused");
+    await h.queue.idle();
+    const sent = h.standin.requests.slice(before);
+    const completion = sent.filter((r) => r.method === "PATCH" && (r.body as { status?: string })?.status === "completed").pop();
+    if (!completion) throw new Error("the second push's check run was not completed");
+    const analysed = cache ? `${cache.stored - storedBefore} file(s) analysed, ${cache.found} from the cache` : "100 files analysed";
+    return `  ${cached ? "with the cache   " : "without the cache"}  ${completion.at - t0} ms, ${analysed}; requests ${describe(sent)}`;
+  } finally {
+    await h.stop();
+  }
 }
 
 /**

@@ -9,10 +9,20 @@
  * as its file is done, so memory does not grow with the number of files. `--threads N` repeats the
  * full analysis on N worker threads (files balanced by size) and checks the results are the same,
  * in the same order. `--vs-bandit` times Debian's `bandit` on the same files in the same run.
+ *
+ * Then what users run, end to end: `hunkguard scan PATH` (the built CLI, a child process: start-up,
+ * file discovery, reading, analysis, output) on one thread and on the pool, with its wall time and
+ * peak RSS; the engine's loop with the on-disk result cache cold and warm (`.hunkguard_cache`, in
+ * a temporary folder); `--vs-ruff` times `ruff check --select S --no-cache` on the same tree when a
+ * `ruff` binary is on PATH.
  */
 import { isMainThread, parentPort, workerData, Worker } from "node:worker_threads";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DiskResultCache } from "../src/core/disk-cache.js";
 import { parseArgs } from "node:util";
 import Parser from "tree-sitter";
 import { PYTHON } from "../src/core/python.js";
@@ -182,19 +192,64 @@ function banditRun(paths: string[]): { seconds: number; loc?: number } | { missi
 }
 
 // ---------------------------------------------------------------------------------------------
+// The result cache, and the CLI end to end
+
+/** The engine's loop as the CLI runs it with its disk cache: key, look up, analyse the misses, store. */
+function cachedPass(sources: Source[], rules: Awaited<ReturnType<typeof loadRules>>, fixes: boolean, cache: DiskResultCache): { seconds: number; hits: number; findings: number } {
+  const t0 = process.hrtime.bigint();
+  let hits = 0;
+  let findings = 0;
+  for (const s of sources) {
+    const key = cache.key(s, { fixes, mode: "added" });
+    let report = cache.getSync(key);
+    if (report) hits++;
+    else {
+      report = newReport();
+      analyzeInto(report, s, { rules, fixes, mode: "added" });
+      cache.setSync(key, report);
+    }
+    findings += report.findings.length;
+  }
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, hits, findings };
+}
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** A command's wall time and peak RSS (GNU time when present), best of `runs`. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, runs = 1): { seconds: number; rssKiB?: number; status: number | null; stdout: string } | { missing: string } {
+  const gnuTime = existsSync("/usr/bin/time");
+  let best: { seconds: number; rssKiB?: number; status: number | null; stdout: string } | undefined;
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = gnuTime
+      ? spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], { encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1024 * 1024 * 1024 })
+      : spawnSync(cmd, args, { encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1024 * 1024 * 1024 });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r.error) return { missing: `${cmd}: ${r.error.message}` };
+    const rss = gnuTime ? Number(r.stderr.trim().split("\n").pop()) : undefined;
+    if (!best || seconds < best.seconds) best = { seconds, rssKiB: Number.isFinite(rss) ? rss : undefined, status: r.status, stdout: r.stdout };
+  }
+  return best!;
+}
+
+function ruffAvailable(): boolean {
+  return !spawnSync("ruff", ["--version"], { encoding: "utf8" }).error;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Report
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 async function benchMain(argv: string[]): Promise<number> {
-  const usageText = "usage: npm run bench -- PATH [--threads N] [--vs-bandit] [--no-fixes]\n";
+  const usageText = "usage: npm run bench -- PATH [--threads N] [--vs-bandit] [--vs-ruff] [--no-fixes] [--no-cli]\n";
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { threads: { type: "string" }, "vs-bandit": { type: "boolean" }, "no-fixes": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: { threads: { type: "string" }, "vs-bandit": { type: "boolean" }, "vs-ruff": { type: "boolean" }, "no-fixes": { type: "boolean" }, "no-cli": { type: "boolean" }, help: { type: "boolean", short: "h" } },
     });
   } catch (e) {
     // an unknown option: one line and the usage, no stack trace
@@ -258,6 +313,64 @@ async function benchMain(argv: string[]): Promise<number> {
   }
   const usage = process.resourceUsage();
   row("memory", `peak RSS ${mib(singleThreadPeak)} one thread, ${mib(usage.maxRSS * 1024)} overall (after reading the files ${mib(rssAfterRead)}; source text ${mib(sizes.reduce((a, b) => a + b, 0) * 2)}), heap peak ${mib(heapPeak)}; ${releases.parse ?? 0}+${releases.full ?? 0} forced collections (parse+full) to free trees`);
+
+  // the result cache (the CLI's disk cache, in a temporary folder): cold fills it, warm reads it
+  const cacheHome = mkdtempSync(join(tmpdir(), "hunkguard-bench-"));
+  try {
+    const cache = DiskResultCache.open({ cwd: cacheHome })!;
+    const cold = cachedPass(sources, rules, fixes, cache);
+    const warm = cachedPass(sources, rules, fixes, cache);
+    const same = warm.findings === full.findings && cold.findings === full.findings;
+    row("cache cold", `${cold.seconds.toFixed(3)} s  (analyse and store every file; .hunkguard_cache)`);
+    row("cache warm", `${warm.seconds.toFixed(3)} s  ${fmt(lines / warm.seconds)} lines/s, ${warm.hits}/${sources.length} files from the cache, ${(full.seconds / warm.seconds).toFixed(1)}× the full analysis; same findings: ${same ? "yes" : "NO"}`);
+  } finally {
+    rmSync(cacheHome, { recursive: true, force: true });
+  }
+
+  // what users run: the built CLI, end to end (start-up, discovery, reading, analysis, output)
+  let cliOne: number | undefined;
+  if (!values["no-cli"]) {
+    const cli = join(repoRoot, "bin", "hunkguard.js");
+    const args = [cli, "scan", root, "--format", "json", "--allow-unanalysed", "--fail-on", "never", ...(fixes ? [] : ["--no-fixes"])];
+    const one = timed(process.execPath, args, { HUNKGUARD_THREADS: "1" });
+    const pool = timed(process.execPath, args, {});
+    for (const [label, r] of [["CLI 1 thread", one], ["CLI default", pool]] as const) {
+      if ("missing" in r) row(label, r.missing);
+      else {
+        let findings = "?";
+        try {
+          findings = fmt((JSON.parse(r.stdout) as { findings: unknown[] }).findings.length);
+        } catch {
+          /* not JSON */
+        }
+        row(label, `${r.seconds.toFixed(3)} s  ${fmt(lines / r.seconds)} lines/s, peak RSS ${r.rssKiB !== undefined ? mib(r.rssKiB * 1024) : "?"}, ${findings} findings, exit ${r.status}; ${(r.seconds / full.seconds).toFixed(2)}× the engine's full analysis`);
+      }
+    }
+    if (!("missing" in one)) cliOne = one.seconds;
+    const tiny = join(tmpdir(), `hunkguard-bench-one-${process.pid}.py`);
+    (await import("node:fs")).writeFileSync(tiny, 'import os\nos.system("ping " + host)\n');
+    const start = timed(process.execPath, [cli, "scan", tiny, "--format", "json", "--fail-on", "never"], { HUNKGUARD_THREADS: "1" }, 5);
+    rmSync(tiny, { force: true });
+    row("CLI one file", "missing" in start ? start.missing : `${start.seconds.toFixed(3)} s (best of 5: start-up), peak RSS ${start.rssKiB !== undefined ? mib(start.rssKiB * 1024) : "?"}`);
+  }
+
+  if (values["vs-ruff"]) {
+    if (!ruffAvailable()) row("ruff", "no `ruff` on PATH (pip install ruff): not compared");
+    else {
+      const r = timed("ruff", ["check", "--select", "S", "--no-cache", "--quiet", "--exit-zero", root]);
+      const w = timed("ruff", ["check", "--select", "S", "--quiet", "--exit-zero", "--cache-dir", join(tmpdir(), `ruff-bench-${process.pid}`), root]);
+      timed("ruff", ["check", "--select", "S", "--quiet", "--exit-zero", "--cache-dir", join(tmpdir(), `ruff-bench-${process.pid}`), root]);
+      const w2 = timed("ruff", ["check", "--select", "S", "--quiet", "--exit-zero", "--cache-dir", join(tmpdir(), `ruff-bench-${process.pid}`), root]);
+      rmSync(join(tmpdir(), `ruff-bench-${process.pid}`), { recursive: true, force: true });
+      if ("missing" in r) row("ruff", r.missing);
+      else {
+        const vs = [`engine full ${(full.seconds / r.seconds).toFixed(1)}×`];
+        if (cliOne) vs.push(`CLI 1 thread ${(cliOne / r.seconds).toFixed(1)}×`);
+        row("ruff --select S", `${r.seconds.toFixed(3)} s no cache${"missing" in w2 ? "" : `, ${w2.seconds.toFixed(3)} s warm cache`}, peak RSS ${r.rssKiB !== undefined ? mib(r.rssKiB * 1024) : "?"}; HunkGuard takes ${vs.join(", ")} Ruff's time`);
+        void w;
+      }
+    }
+  }
 
   if (values["vs-bandit"]) {
     const b = banditRun(scanned.map((f) => f.abs));

@@ -10,6 +10,7 @@ import { AnalysisQueue, HeadMemory, InProcessScheduler, type Scheduler } from ".
 import { RedisScheduler } from "./github/redis-queue.js";
 import { analyzePullRequest, fileTimeoutFromEnv, poolFromEnv, type PullTarget } from "./github/pipeline.js";
 import type { AnalysisPool } from "./core/pool.js";
+import { MemoryResultCache, type ResultCache } from "./core/result-cache.js";
 import { targetFromPullRequest, targetsFromRerun } from "./github/events.js";
 import { CHECK_NAME } from "./github/check.js";
 import { DEFAULT_LIMIT_POLICY, describeError, type GitHub, type LimitPolicy, type Sleep } from "./github/octokit.js";
@@ -27,6 +28,8 @@ export interface HunkGuardOptions {
   pool?: AnalysisPool | null;
   /** a file taking longer than this on the pool is not analysed (default HUNKGUARD_FILE_TIMEOUT_MS, else 60 s) */
   fileTimeoutMs?: number;
+  /** per-file analyses by content (default: an in-memory LRU of HUNKGUARD_CACHE_MB, 64 MB; 0 turns it off; null: none) */
+  resultCache?: ResultCache | null;
   /** how to wait out a secondary rate limit (tests pass one that does not wait) */
   sleep?: Sleep;
   /** bounds for secondary-rate-limit retries of mutations */
@@ -51,6 +54,8 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
   let pool = options.pool;
   const poolNow = () => (pool === undefined ? (pool = poolFromEnv(process.env)) : pool);
   const fileTimeoutMs = options.fileTimeoutMs ?? fileTimeoutFromEnv(process.env);
+  // unchanged files of a later push are not analysed again (see src/core/result-cache.ts)
+  const resultCache = options.resultCache !== undefined ? options.resultCache : new MemoryResultCache();
 
   async function schedule(context: Context, target: PullTarget & { updatedAt?: number }): Promise<void> {
     const gh = context.octokit as unknown as GitHub;
@@ -70,6 +75,7 @@ export function hunkGuard(options: HunkGuardOptions = {}) {
             limits,
             pool: poolNow(),
             fileTimeoutMs,
+            resultCache,
           },
           target,
         ),

@@ -5,7 +5,8 @@
  */
 import { changedLinesOf } from "./hunks.js";
 import { newReport, finishReport, type Report } from "./report.js";
-import { AnalysisPool, analyzeMany, analyzeFileReport, mergeReports, type AnalyzeManyOptions, type PoolFile } from "./pool.js";
+import { AnalysisPool, analyzeFileReport, mergeReports, type AnalyzeManyOptions } from "./pool.js";
+import { analyzeManyCached, type CachedFile, type CacheStats, type ResultCache } from "./result-cache.js";
 import { SEVERITY_RANK, type SkippedFile } from "./finding.js";
 
 export { changedLinesOf };
@@ -17,6 +18,10 @@ export interface AnalyzeChangeOptions extends AnalyzeManyOptions {
   afterFile?: () => Promise<void>;
   /** leave the report unsorted (a caller merging several calls sorts once at the end) */
   unsorted?: boolean;
+  /** per-file reports by content (the app's LRU or Redis): unchanged files are not analysed again */
+  cache?: ResultCache | null;
+  /** counts hits and analyses when given */
+  cacheStats?: CacheStats;
 }
 
 export interface ChangeReport {
@@ -30,10 +35,10 @@ export interface ChangeReport {
  * `minFiles`/`minLines`), else on this thread. `minSeverity` is applied here, after the engine, so
  * what it drops is counted.
  */
-export async function analyzeChange(files: PoolFile[], opts: AnalyzeChangeOptions, pool?: AnalysisPool | null): Promise<ChangeReport> {
-  const { minSeverity, skipped, afterFile, unsorted, ...run } = opts;
+export async function analyzeChange(files: CachedFile[], opts: AnalyzeChangeOptions, pool?: AnalysisPool | null): Promise<ChangeReport> {
+  const { minSeverity, skipped, afterFile, unsorted, cache, cacheStats, ...run } = opts;
   let perFile: Report[];
-  if (pool || !afterFile) perFile = await analyzeMany(files, run, pool);
+  if (pool || !afterFile) perFile = await analyzeManyCached(files, run, pool, cache, cacheStats);
   else {
     perFile = [];
     for (const f of files) {

@@ -8,6 +8,7 @@ import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { Probot, ProbotOctokit, createNodeMiddleware } from "probot";
 import { hunkGuard } from "../app.js";
 import type { RuleSet } from "../core/rules/load.js";
+import type { ResultCache } from "../core/result-cache.js";
 import { AnalysisQueue } from "../github/queue.js";
 import { GitHubStandin, type StandinOptions } from "../standin/github-standin.js";
 
@@ -32,6 +33,8 @@ export interface HarnessOptions {
   standin?: StandinOptions;
   /** the rule set (default: the app loads rules/) */
   rules?: RuleSet;
+  /** the app's result cache (default: the app's own in-memory one; null: none) */
+  resultCache?: ResultCache | null;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -50,7 +53,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     Octokit: ProbotOctokit.defaults((options: Record<string, any>) => ({ ...options, retry: { enabled: false }, throttle: { ...options.throttle, enabled: false } })),
   });
   const queue = new AnalysisQueue();
-  const middleware = await createNodeMiddleware(hunkGuard({ queue, rules: opts.rules }), { probot });
+  const middleware = await createNodeMiddleware(hunkGuard({ queue, rules: opts.rules, ...(opts.resultCache !== undefined ? { resultCache: opts.resultCache } : {}) }), { probot });
   const server: Server = createServer((req, res) => {
     void middleware(req, res, () => {
       res.writeHead(404).end();

@@ -12,6 +12,7 @@ import { DEFAULT_CONFIG, parseLayeredConfig, pathSelector, ruleFilter, failsChec
 import { newReport, notAnalysed, unanalysedNote, unanalysedTitle } from "../core/report.js";
 import { analyzeChange } from "../core/change.js";
 import { AnalysisPool, defaultWorkerUrl } from "../core/pool.js";
+import type { CacheStats, ResultCache } from "../core/result-cache.js";
 import { annotationFor, checkSummary, checkTitle, inlineMarkdown } from "../core/render.js";
 import type { RuleSet } from "../core/rules/load.js";
 import type { Finding } from "../core/finding.js";
@@ -73,6 +74,11 @@ export interface PipelineDeps {
   requestTimeoutMs?: number;
   /** secondary-rate-limit retries of mutations */
   limits?: LimitPolicy;
+  /**
+   * Per-file analyses by content (blob sha, the file's hunks, rules, options, version): an unchanged
+   * file of a later push is not analysed again. Omit for none.
+   */
+  resultCache?: ResultCache | null;
 }
 
 export interface AnalysisOutcome {
@@ -82,6 +88,8 @@ export interface AnalysisOutcome {
   inlinePosted: number;
   findings: Finding[];
   superseded: boolean;
+  /** files whose analysis came from the result cache, and files analysed */
+  cache?: CacheStats;
   /** this head already has this app's verdict and nobody asked for a re-run: nothing was done */
   alreadyAnalysed?: boolean;
 }
@@ -274,8 +282,10 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckSink, out
   const prepared = await prepareFiles(gh, target.repo, python, { headSha: target.headSha, maxFileBytes: config.max_file_bytes, baseSha, sizes: read.sizes });
   inTime();
   const enabled = ruleFilter(config);
+  const blobs = new Map(python.map((f) => [f.path, f.sha]));
+  outcome.cache = { hits: 0, analysed: 0 };
   const { report } = await analyzeChange(
-    prepared.sources.map((s) => ({ path: s.path, text: s.text, patch: prepared.patches.get(s.path) })),
+    prepared.sources.map((s) => ({ path: s.path, text: s.text, patch: prepared.patches.get(s.path), contentId: /^[0-9a-f]{40}$/.test(blobs.get(s.path) ?? "") ? blobs.get(s.path) : undefined })),
     {
       rules,
       enabledRules: rules.rules.filter(enabled).map((r) => r.id),
@@ -286,6 +296,8 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckSink, out
       minFiles: 0,
       minLines: 0,
       skipped: prepared.skipped,
+      cache: deps.resultCache,
+      cacheStats: outcome.cache,
     },
     deps.pool,
   );

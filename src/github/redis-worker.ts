@@ -12,6 +12,7 @@ import { DelayedError, Queue, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { ProbotOctokit, type Logger, type Probot } from "probot";
 import { analyzePullRequest } from "./pipeline.js";
+import { RedisResultCache } from "./redis-result-cache.js";
 import { CheckRun, findCheckRun } from "./check.js";
 import { describeError, secondaryLimitWaitMs, type GitHub } from "./octokit.js";
 import { inlineMarkdown } from "../core/render.js";
@@ -115,6 +116,8 @@ export class AnalysisWorker {
   private readonly locks: InstallationLocks;
   private readonly worker: Worker<AnalysisJobData, JobSummary>;
   private readonly running = new Set<StoppableGitHub>();
+  /** per-file analyses shared by every worker of this queue (bounded, with a TTL) */
+  private readonly resultCache: RedisResultCache;
   private closing: Promise<void> | null = null;
 
   constructor(private readonly deps: WorkerDeps) {
@@ -125,6 +128,7 @@ export class AnalysisWorker {
     this.queue = new Queue<AnalysisJobData>(settings.queueName, { connection: this.redis });
     this.queue.on("error", onError);
     this.locks = new InstallationLocks(this.redis, this.keys, settings.jobLockMs);
+    this.resultCache = new RedisResultCache(this.redis, { prefix: `${settings.queueName}:results:` });
     this.worker = new Worker<AnalysisJobData, JobSummary>(settings.queueName, (job, token) => this.process(job, token), {
       connection: redisConnection(settings, "hunkguard-worker-jobs", onError),
       concurrency: settings.concurrency,
@@ -224,6 +228,7 @@ export class AnalysisWorker {
           fileTimeoutMs: this.deps.fileTimeoutMs,
           // every attempt of this job shares one run: a retry adopts the one an earlier attempt left in progress
           checkRunIdentity: { externalId: data.runKey, adopt: retry },
+          resultCache: this.resultCache,
         },
         target,
       );

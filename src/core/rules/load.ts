@@ -4,10 +4,12 @@
  * An invalid file fails fast with its path and the reason. Loading is asynchronous because a rule's
  * code is an ES module (imported from dist/rules/… when built, from the .ts itself under ts-jest).
  */
-import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, existsSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { join, relative, basename, dirname, sep, extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
+import type { z } from "zod";
 import { RuleFile, ModelFile, type TaintSourceSpec } from "./schema.js";
 import { compileQuery } from "../python.js";
 import { bindRuleCode, isRuleCode } from "../rule-code.js";
@@ -54,8 +56,32 @@ function listRuleFiles(root: string): string[] {
   return out.sort();
 }
 
-/** Parse and validate one rule file (its code, if any, is attached by `loadRules`). */
-export function parseRule(text: string, file: string): Rule {
+/**
+ * The rule and model files parsed and validated at build time (`npm run build` writes
+ * dist/rules/compiled.json): YAML parsing and schema checks are most of a cold start. An entry is
+ * used only when the file's text hashes the same as when it was compiled; any other file is parsed.
+ */
+export interface Compiled {
+  version: 1;
+  files: Record<string, { hash: string; data: unknown }>;
+  /** SHA-256 of the built engine (dist/src/core), the built rule code and every rule and model file: the result cache's version */
+  codeHash?: string;
+}
+
+/**
+ * The build's code hash, when the last rule set loaded came entirely from dist/rules/compiled.json
+ * (no rule or model file edited since the build); else null. The result cache keys by it.
+ */
+let builtCodeHash: string | null = null;
+export function compiledCodeHash(): string | null {
+  return builtCodeHash;
+}
+
+const textHash = (text: string) => createHash("sha256").update(text).digest("base64");
+
+function validatedRule(text: string, file: string, compiled?: Compiled | null): z.infer<typeof RuleFile> {
+  const pre = compiled?.files[file];
+  if (pre && pre.hash === textHash(text)) return pre.data as z.infer<typeof RuleFile>;
   let data: unknown;
   try {
     data = parseYaml(text);
@@ -67,7 +93,84 @@ export function parseRule(text: string, file: string): Rule {
     const why = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
     throw new RuleLoadError(`${file}: ${why}`);
   }
-  const rule: Rule = { ...parsed.data, file };
+  return parsed.data;
+}
+
+function validatedModel(text: string, file: string, compiled?: Compiled | null): z.infer<typeof ModelFile> {
+  const pre = compiled?.files[file];
+  if (pre && pre.hash === textHash(text)) return pre.data as z.infer<typeof ModelFile>;
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (e) {
+    throw new RuleLoadError(`${file}: not valid YAML: ${(e as Error).message}`);
+  }
+  const parsed = ModelFile.safeParse(data);
+  if (!parsed.success) throw new RuleLoadError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+  return parsed.data;
+}
+
+/** SHA-256 of every .js file under `dirs` (contents, by relative name) and of the rule and model texts' hashes. */
+function codeHashOf(dirs: string[], compiled: Compiled): string {
+  const h = createHash("sha256");
+  for (const root of dirs) {
+    const todo = [root];
+    const files: string[] = [];
+    while (todo.length) {
+      const d = todo.pop()!;
+      for (const name of readdirSync(d)) {
+        const p = join(d, name);
+        if (statSync(p).isDirectory()) todo.push(p);
+        else if (name.endsWith(".js")) files.push(p);
+      }
+    }
+    for (const f of files.sort()) h.update(`${relative(root, f)}\0`).update(readFileSync(f)).update("\0");
+  }
+  for (const [file, { hash }] of Object.entries(compiled.files).sort()) h.update(`${file}\0${hash}\0`);
+  return h.digest("hex").slice(0, 32);
+}
+
+function modelFiles(dir: string): { file: string; path: string }[] {
+  const folder = join(dir, "_models");
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder).sort().filter((n) => n.endsWith(".yml")).map((n) => ({ file: `rules/_models/${n}`, path: join(folder, n) }));
+}
+
+/** The compiled file next to the built rule code, when running from dist/ and it was written. */
+function readCompiled(): Compiled | null {
+  const dir = compiledRulesDir();
+  if (!dir) return null;
+  try {
+    const c = JSON.parse(readFileSync(join(dir, "compiled.json"), "utf8")) as Compiled;
+    return c.version === 1 ? c : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Parse and validate every rule and model file of `dir` and write them to `out` (the build does, for dist/rules/compiled.json). */
+export function writeCompiledRules(dir: string = defaultRulesDir(), out: string = join(compiledRulesDir() ?? dir, "compiled.json")): number {
+  const compiled: Compiled = { version: 1, files: {} };
+  for (const path of listRuleFiles(dir)) {
+    const file = `rules/${relative(dir, path).split(sep).join("/")}`;
+    const text = readFileSync(path, "utf8");
+    compiled.files[file] = { hash: textHash(text), data: validatedRule(text, file) };
+  }
+  const folder = join(dir, "_models");
+  for (const name of existsSync(folder) ? readdirSync(folder).sort() : []) {
+    if (!name.endsWith(".yml")) continue;
+    const file = `rules/_models/${name}`;
+    const text = readFileSync(join(folder, name), "utf8");
+    compiled.files[file] = { hash: textHash(text), data: validatedModel(text, file) };
+  }
+  compiled.codeHash = codeHashOf([join(dirname(fileURLToPath(import.meta.url)), ".."), dirname(out)], compiled);
+  writeFileSync(out, JSON.stringify(compiled));
+  return Object.keys(compiled.files).length;
+}
+
+/** Parse and validate one rule file (its code, if any, is attached by `loadRules`). */
+export function parseRule(text: string, file: string, compiled?: Compiled | null): Rule {
+  const rule: Rule = { ...validatedRule(text, file, compiled), file };
   const m = rule.match;
   if (m.query) {
     try {
@@ -132,7 +235,7 @@ export function buildRuleSet(rules: Rule[], models: Models = packagedModels()): 
 let packaged: Models | null = null;
 /** The models shipped with the package (for a rule set built by hand). */
 export function packagedModels(): Models {
-  return (packaged ??= readModels(defaultRulesDir()));
+  return (packaged ??= readModels(defaultRulesDir(), readCompiled()));
 }
 
 /** The code module beside a rule file, if there is one: its URL to import. */
@@ -184,21 +287,14 @@ export interface Models {
   sources: TaintSourceSpec[];
 }
 
-function readModels(dir: string): Models {
+function readModels(dir: string, compiled?: Compiled | null): Models {
   const models: Models = { calls: new Map(), sources: [] };
   const folder = join(dir, "_models");
   if (!existsSync(folder)) return models;
   for (const name of readdirSync(folder).sort()) {
     if (!name.endsWith(".yml")) continue;
     const file = `rules/_models/${name}`;
-    let data: unknown;
-    try {
-      data = parseYaml(readFileSync(join(folder, name), "utf8"));
-    } catch (e) {
-      throw new RuleLoadError(`${file}: not valid YAML: ${(e as Error).message}`);
-    }
-    const parsed = ModelFile.safeParse(data);
-    if (!parsed.success) throw new RuleLoadError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+    const parsed = { data: validatedModel(readFileSync(join(folder, name), "utf8"), file, compiled) };
     for (const [group, calls] of Object.entries(parsed.data.calls ?? {})) {
       if (models.calls.has(group)) throw new RuleLoadError(`${file}: the call group "${group}" is defined twice`);
       models.calls.set(group, calls);
@@ -235,10 +331,15 @@ function resolveNames(rule: Rule, models: Models): void {
 
 async function readRules(dir: string): Promise<RuleSet> {
   const rules: Rule[] = [];
-  const models = readModels(dir);
+  const compiled = readCompiled();
+  const models = readModels(dir, compiled);
+  // every rule and model file as the build compiled it (and no other): the build's code hash holds
+  let fresh = !!compiled?.codeHash && listRuleFiles(dir).length + modelFiles(dir).length === Object.keys(compiled.files).length && modelFiles(dir).every((f) => compiled.files[f.file]?.hash === textHash(readFileSync(f.path, "utf8")));
   for (const path of listRuleFiles(dir)) {
     const rel = relative(dir, path).split(sep).join("/");
-    const rule = parseRule(readFileSync(path, "utf8"), `rules/${rel}`);
+    const text = readFileSync(path, "utf8");
+    const rule = parseRule(text, `rules/${rel}`, compiled);
+    if (fresh && compiled?.files[`rules/${rel}`]?.hash !== textHash(text)) fresh = false;
     const stem = basename(path).replace(/\.ya?ml$/, "");
     if (stem !== rule.id) throw new RuleLoadError(`rules/${rel}: id "${rule.id}" does not match the file name "${stem}"`);
     const folder = rel.split("/")[0];
@@ -251,5 +352,6 @@ async function readRules(dir: string): Promise<RuleSet> {
     rules.push(rule);
   }
   if (!rules.length) throw new RuleLoadError(`no rules found in ${dir}`);
+  builtCodeHash = fresh && compiled?.codeHash ? compiled.codeHash : null;
   return buildRuleSet(rules, models);
 }
