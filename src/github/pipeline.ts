@@ -296,6 +296,7 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckRun, outc
       enabledRules: rules.rules.filter(enabled).map((r) => r.id),
       mode: config.filter,
       minSeverity: config.min_severity,
+      tests: config.tests,
       maxFileBytes: config.max_file_bytes,
       fileTimeoutMs: fileTimeoutOf(deps),
       minFiles: 0,
