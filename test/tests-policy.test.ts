@@ -6,8 +6,8 @@ import { loadRules } from "../src/core/rules/load.js";
 
 const rules = await loadRules();
 
-test("tests/, test/, testing/, test_*.py, *_test.py and conftest.py are test code; look-alikes are not", () => {
-  const tests = ["tests/test_auth.py", "app/tests/helpers.py", "test/x.py", "pkg/testing/fixtures.py", "test_login.py", "src/app/login_test.py", "conftest.py", "app/conftest.py", "tests\\win.py"];
+test("tests/, test/, testing/, test_*.py, *_test.py, conftest.py and Django's tests.py are test code; look-alikes are not", () => {
+  const tests = ["tests/test_auth.py", "app/tests/helpers.py", "test/x.py", "pkg/testing/fixtures.py", "test_login.py", "src/app/login_test.py", "conftest.py", "app/conftest.py", "store/tests.py", "tests\\win.py"];
   const code = ["app/testimony.py", "app/contest.py", "latest/x.py", "app/attest.py", "protests.py", "app/test_data/x.txt.py.bak", "src/testsuite_runner.py"];
   expect(tests.filter((p) => !isTestPath(p))).toEqual([]);
   expect(code.filter((p) => isTestPath(p))).toEqual([]);

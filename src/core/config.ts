@@ -67,7 +67,7 @@ export type TestsPolicy = "quiet" | "report";
  * Test code: a file under a `tests/`, `test/` or `testing/` folder, or named `test_*.py`, `*_test.py`
  * or `conftest.py` (pytest's and unittest's conventions).
  */
-export const TEST_PATH = /(?:^|\/)(?:tests?|testing)\/|(?:^|\/)(?:test_[^/]*|[^/]*_test|conftest)\.pyi?$/;
+export const TEST_PATH = /(?:^|\/)(?:tests?|testing)\/|(?:^|\/)(?:test_[^/]*|[^/]*_test|conftest|tests)\.pyi?$/;
 
 export function isTestPath(path: string): boolean {
   return TEST_PATH.test(path.replace(/\\/g, "/"));
