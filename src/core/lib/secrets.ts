@@ -60,6 +60,24 @@ function passphraseLike(value: string): boolean {
   return words.length >= 4 || /^(?:my|our|super|very|top|so|really|insecure|unsafe|default|dev|prod|production)$/.test(words[0] ?? "");
 }
 
+/**
+ * Whether a literal passed where an API takes its key, salt or password (`jwt.encode(p, "…")`,
+ * `hmac.new(b"…")`, `Hashids(salt="…")`) is a real value: there the slot says it is a secret, so any
+ * value counts — short, with spaces, a word — except empty ones, placeholders, templates and dummies.
+ */
+export function looksLikeLiteralKey(value: string): boolean {
+  const v = value.trim();
+  if (!v) return false;
+  const lower = v.toLowerCase();
+  if (PLACEHOLDER_VALUES.has(lower) && lower !== "secret") return false;
+  if (sameCharacter(v) && FILLER.test(v[0])) return false;
+  if (/example/i.test(v)) return false;
+  if (/[{}]|%\(|%[sdr]|^\$[A-Za-z_{(]|^<.*>$/.test(v)) return false;
+  if (/^(?:your|enter|insert|replace)[-_ ]/.test(lower) || /[-_ ](?:here|goes[-_ ]here)$/.test(lower)) return false;
+  if (/^(?:dummy|fake|test|mock|sample)(?:$|[-_ ])/.test(lower)) return false;
+  return true;
+}
+
 function sameCharacter(s: string): boolean {
   for (let i = 1; i < s.length; i++) if (s[i] !== s[0]) return false;
   return true;
