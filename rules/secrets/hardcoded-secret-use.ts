@@ -67,6 +67,15 @@ function comparedName(model: FileModel, n: Node): string | null {
   return null;
 }
 
+/**
+ * A compared literal that reads like a credential — letters and digits mixed, or long — rather than a
+ * lexer's token kind or a marker (`token == "keyword"`, `csrf_token == "NOTPROVIDED"`, `"#bygroup"`).
+ */
+function credentialLike(v: string): boolean {
+  if (/^[A-Z][A-Z_]*$/.test(v)) return false;
+  return (/\d/.test(v) && /[A-Za-z]/.test(v)) || v.length >= 20;
+}
+
 export default defineRule<Record<string, never>, Data>({
   options: NO_OPTIONS,
   match: ({ model }) => {
@@ -94,7 +103,7 @@ export default defineRule<Record<string, never>, Data>({
       const name = comparedName(model, named);
       if (!name || !isSecretName(name)) continue;
       const v = constantString(model, literal);
-      if (v === null || !looksLikeSecretValue(v, name) || hasTokenFormat(model.text(literal))) continue;
+      if (v === null || !looksLikeSecretValue(v, name) || !credentialLike(v) || hasTokenFormat(model.text(literal))) continue;
       const env = splitWords(name).join("_").toUpperCase();
       hits.push({ node: literal, message: `\`${name}\` is checked against a hard-coded value: everyone who can read the code knows it, and it cannot be rotated without a commit.`, data: { env } });
     }

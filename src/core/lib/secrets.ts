@@ -24,6 +24,8 @@ const PLACEHOLDER_VALUES = new Set([
 /** Characters a placeholder repeats: `xxxx`, `****`, `....`, `----` (but `aaaaaaaa` as a key is a weak key, reported). */
 const FILLER = /^[xX*.\-_#?•]$/;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Default passwords a bare secret word is used as: `SECRET_KEY = "secret"`, `DB_PASSWORD = "password"` under another name. */
 const WEAK_WORD_VALUES = new Set(["secret", "password", "passwd", "admin", "root", "letmein", "qwerty"]);
 
@@ -210,6 +212,10 @@ export function hardcodedSecrets(model: FileModel, form: SecretForm, message: st
     if (!isSecretName(name) && !(bytes && form === "string" && /(?:^|[_a-z])(?:key|KEY|Key)$/.test(name))) continue;
     const v = constantString(model, value);
     if (v === null || !looksLikeSecretValue(bytes ? v.replace(/\s+/g, "") : v, name)) continue;
+    // a bare word passed by keyword maps a field's name (`translate_connect_args(password="passwd")`)
+    if (form !== "string" && WEAK_WORD_VALUES.has(v.toLowerCase())) continue;
+    // a protocol's GUID under a `…_KEY` name (`WS_KEY = b"258EAFA5-E914-…"`, RFC 6455) is not a secret
+    if (bytes && !isSecretName(name) && UUID.test(v)) continue;
     if (hasTokenFormat(model.text(value))) continue; // the token-format rule reports it, with its kind
     hits.push({ node: value, message: message.replace("{name}", name), data: { name } });
   }
