@@ -109,6 +109,7 @@ const SECURITY_WORDS = new Set([
   "csrf", "xsrf", "apikey", "signature", "sign", "signed", "signing", "auth", "authenticate", "authentication",
   "credential", "credentials", "hmac", "mac", "pin", "captcha", "session", "sessionid", "sid", "cookie",
   "activation", "verification", "invite", "invitation", "mfa", "2fa", "twofa", "reset", "recovery", "passcode",
+  "coupon", "voucher", "forgot",
 ]);
 /** `<word> key` / `<word> code` / `<word> id` pairs that are secrets. */
 const SECURITY_PAIRS = new Map<string, Set<string>>([
