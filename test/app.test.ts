@@ -493,7 +493,7 @@ describe("repo config", () => {
         "### ⚠️ Problems in `.github/hunkguard.yml` (defaults used for these keys)",
         "",
         '- `fail_on`: Invalid option: expected one of "high"|"medium"|"low"|"never"',
-        "- `bogus`: unknown key (known: disable_rules, enable_rules, disable_categories, min_severity, fail_on, include, exclude, filter, max_inline_comments, drafts, max_file_bytes, vendored, unanalysed)",
+        "- `bogus`: unknown key (known: disable_rules, enable_rules, disable_categories, min_severity, fail_on, include, exclude, filter, max_inline_comments, drafts, max_file_bytes, vendored, unanalysed, tests)",
       ].join("\n"),
     );
     // the valid key still applies

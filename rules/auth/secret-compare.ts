@@ -16,6 +16,7 @@ const PASSWORDISH = new Set(["password", "passwd", "pwd", "pw", "pass"]);
 const HASHISH = new Set(["hash", "hashed", "digest", "hmac"]);
 /** Words after the secret word that make the name about the secret, not the secret: `token_type`, `sig_len`. */
 const ABOUT = new Set([
+  "given", "provided", "present", "exists", "found", "set", "changed", "enabled", "valid", "ok",
   "type", "types", "kind", "len", "length", "size", "count", "name", "names", "id", "index", "idx", "url", "uri",
   "header", "headers", "prefix", "suffix", "format", "fmt", "algorithm", "alg", "algo", "version", "scheme", "field",
   "string", "str", "line", "lineno", "col", "pos", "start", "end", "offset", "value_type", "class", "cls",
@@ -31,7 +32,11 @@ const NOT_A_SECRET_TOKEN = new Set([
 const MARKER_WORDS = new Set([
   "eof", "eol", "end", "sentinel", "empty", "none", "null", "default", "marker", "start", "stop", "terminator",
   "delimiter", "quote", "quotes", "whitespace", "newline", "signal", "signum", "handler", "sigint", "sigterm",
+  "wildcard",
 ]);
+
+/** First words of enum-like constants: `MSG_USERAUTH_GSSAPI_TOKEN`, `TYPE_TOKEN`, `REASON_NO_CSRF_COOKIE`. */
+const ENUM_PREFIX = new Set(["msg", "type", "kind", "reason", "op", "cmd", "state", "tok", "tag", "event", "mode"]);
 
 export function isComparedSecretName(name: string): boolean {
   const words = splitWords(name);
@@ -138,9 +143,29 @@ function isExcludedOperand(model: FileModel, n: Node): boolean {
 /** An ALL_CAPS constant or enum member that does not name a secret itself (`signal.SIGINT`, `tokenize.OP`). */
 function isPlainConstant(model: FileModel, n: Node): boolean {
   const name = n.type === "identifier" || n.type === "attribute" ? operandName(model, n) : null;
-  if (!name || !/^[A-Z][A-Z0-9_]*$/.test(name)) return false;
-  return !isComparedSecretName(name);
+  if (!name || !/^_?[A-Z][A-Z0-9_]*$/.test(name)) return false;
+  if (!isComparedSecretName(name)) return true;
+  // an enum member, not a configured secret: the secret word is not last (`TOKEN_DATA`,
+  // `SIGNATURE_RSA_SHA1`), or the name opens with a kind (`MSG_USERAUTH_GSSAPI_TOKEN`)
+  const words = splitWords(name);
+  const last = words[words.length - 1];
+  if (!isComparedSecretName(last) && !(last === "key" && words.length > 1 && isComparedSecretName(words.slice(-2).join("_")))) return true;
+  return ENUM_PREFIX.has(words[0]);
 }
+
+/** Values known not to be strings (`{...}`, `[...]`, numbers, booleans, names bound to them): ordinary equality, never `.encode()`d. */
+function isNotString(model: FileModel, n: Node, scope: ReturnType<typeof scopeAt>): boolean {
+  if (n.type === "comparison_operator" || n.type === "boolean_operator" || n.type === "not_operator") return true;
+  if (n.type !== "identifier") return false;
+  const kind = model.classify(n, scope).kind;
+  if (kind === "collection" || kind === "literal") return true;
+  const found = model.lookup(model.text(n), scope, n.startIndex);
+  const all = found?.scope.bindings.get(model.text(n));
+  const v = found && all?.length === 1 ? found.binding.value : undefined;
+  return !!v && NOT_STRING_VALUES.has(v.type);
+}
+
+const NOT_STRING_VALUES = new Set(["dictionary", "list", "set", "tuple", "integer", "float", "true", "false", "none", "comparison_operator", "dictionary_comprehension", "list_comprehension", "set_comprehension"]);
 
 /** Words that must appear near a comparison for it to be looked at (a gate, not the decision). */
 const NEAR = /token|sig|digest|hmac|mac|key|secret|csrf|xsrf|otp|hash|pass|pw/i;
@@ -184,6 +209,8 @@ function secretComparisons(model: FileModel, message: string): Hit<undefined>[] 
     if (isMarker(ln) || isMarker(rn)) continue;
     if (isKnownConstant(model, left) || isKnownConstant(model, right)) continue;
     if (isLibraryCall(model, left) || isLibraryCall(model, right)) continue;
+    const scope = scopeAt(model, node.startIndex);
+    if (isNotString(model, left, scope) || isNotString(model, right, scope)) continue;
     const secretSide = ln && isComparedSecretName(ln) ? ln : rn && isComparedSecretName(rn) ? rn : null;
     if (!secretSide) continue;
     hits.push({ node, message: message.replace("{name}", secretSide).replace("{op}", opText) });

@@ -1,9 +1,9 @@
 /** md5/sha1 from hashlib (B324), graded by what the digest is for; checksums get `usedforsecurity=False`. */
-import { walk } from "../../src/core/python.js";
+import { walk, type Node } from "../../src/core/python.js";
 import type { CallSite, FileModel } from "../../src/core/scope.js";
 import type { FixContext, FixDecline, FixProposal, Hit, MatchContext } from "../../src/core/types.js";
 import { defineRule, NO_OPTIONS } from "../../src/core/rule-code.js";
-import { argument, keywordArgument, hasKwargsSplat } from "../../src/core/args.js";
+import { argument, callSiteOf, keywordArgument, hasKwargsSplat } from "../../src/core/args.js";
 import { setKeyword } from "../../src/core/lib/edits.js";
 import { hasSecurityWord, splitWords, valueContext } from "../../src/core/lib/words.js";
 import { withoutSecrets } from "../../src/core/lib/secrets.js";
@@ -65,6 +65,29 @@ const MESSAGES: Record<HashContext, string> = {
   unknown: "{alg} is a broken hash: fine to identify data, never to protect passwords, tokens or signatures.",
 };
 
+/** Sources of random bytes: a digest of them is an identifier, with nothing to collide or reverse. */
+const RANDOM_SOURCES = new Set(["os.urandom", "secrets.token_bytes", "secrets.token_hex", "secrets.token_urlsafe", "uuid.uuid4", "random.randbytes", "random.getrandbits", "secrets.randbits"]);
+
+/** `sha1(os.urandom(16))`, `md5(uuid.uuid4().bytes)`: the data is random bytes and nothing else. */
+function hashesRandomBytes(model: FileModel, call: CallSite, names: string[]): boolean {
+  const data = names.includes("hashlib.new") ? argument(model, call, 1, "data") : argument(model, call, 0, "data");
+  if (!data) return false;
+  let inner: Node | null = data;
+  // `uuid.uuid4().bytes`, `str(uuid.uuid4()).encode()`, `os.urandom(16).hex().encode()`
+  while (inner && (inner.type === "attribute" || inner.type === "call")) {
+    if (inner.type === "call") {
+      const site = callSiteOf(model, inner);
+      if (site && model.calleeNames(site).some((n) => RANDOM_SOURCES.has(n))) return true;
+      const fn = inner.childForFieldName("function");
+      const args = inner.childForFieldName("arguments");
+      // str(x) / x.encode(): look inside
+      if (fn?.type === "identifier" && model.text(fn) === "str" && args?.namedChildCount === 1) inner = args.namedChild(0);
+      else inner = fn;
+    } else inner = inner.childForFieldName("object");
+  }
+  return false;
+}
+
 function weakHash({ model }: MatchContext<unknown>): Hit<HashContext>[] {
   const hits: Hit<HashContext>[] = [];
   for (const call of model.calls) {
@@ -77,6 +100,7 @@ function weakHash({ model }: MatchContext<unknown>): Hit<HashContext>[] {
     const u = keywordArgument(model, call, "usedforsecurity")?.childForFieldName("value");
     if (u && model.text(u) === "False") continue;
     if (hasKwargsSplat(call)) continue;
+    if (hashesRandomBytes(model, call, names)) continue;
     const context = hashContext(model, call);
     hits.push({
       node: call.node,

@@ -16,6 +16,30 @@ const NOT_THE_SECRET = new Set([
   "index", "i", "j", "k", "retry", "retries", "attempt", "attempts", "port", "color", "colour", "weight", "ttl",
 ]);
 
+/** Targets that name a code without saying what for: secret when the function or the shape says so. */
+const GENERIC_CODE = new Set(["code", "pin", "value", "digits"]);
+
+/** `randint(100000, 999999)`, `randrange(0, 10**6)`, `randint(0, 9999)`: the range of a 4-8 digit code. */
+function otpShaped(model: FileModel, call: CallSite): boolean {
+  if (!/(?:^|\.)(?:randint|randrange)$/.test(model.calleeNames(call)[0] ?? "")) return false;
+  const args = call.args?.namedChildren.filter((a) => a.type !== "comment") ?? [];
+  if (args.length !== 2) return false;
+  const bound = (n: Node): number | null => {
+    const t = model.text(n).replace(/_/g, "");
+    const pow = /^10\s*\*\*\s*(\d)$/.exec(t);
+    if (pow) return 10 ** Number(pow[1]);
+    return /^\d{1,9}$/.test(t) ? Number(t) : null;
+  };
+  const lo = bound(args[0]);
+  const hi = bound(args[1]);
+  if (lo === null || hi === null) return false;
+  for (let k = 4; k <= 8; k++) {
+    const top = 10 ** k;
+    if ((lo === top / 10 || lo === 0) && (hi === top - 1 || hi === top)) return true;
+  }
+  return false;
+}
+
 /** The dotted name of a `random` call (`random.choice`, `random.Random().choice`), or null. */
 export function randomCallee(model: FileModel, call: CallSite): string | null {
   for (const q of model.calleeNames(call)) {
@@ -34,6 +58,11 @@ export function secretUse(model: FileModel, call: CallSite): string | null {
     if (words.length && NOT_THE_SECRET.has(words[words.length - 1])) return null;
   }
   for (const t of ctx.targets) if (hasSecurityWord(splitWords(t))) return t;
+  // `code = str(random.randint(100000, 999999))`: a 4-8 digit range is a one-time code's shape
+  const generic = ctx.targets.some((t) => GENERIC_CODE.has(t.toLowerCase()));
+  if (otpShaped(model, call) && (generic || (!ctx.targets.length && !ctx.returnedFrom))) return ctx.targets[0] ?? "a one-time code";
+  // `code = …` in `def forgot():` — a generic target in a function about a secret
+  if (ctx.functionName && hasSecurityWord(splitWords(ctx.functionName)) && generic) return ctx.functionName;
   if (ctx.returnedFrom && hasSecurityWord(splitWords(ctx.returnedFrom))) return ctx.returnedFrom;
   // `def make_token(): chars = [random.choice(...) ...]` — the function builds a secret, the value is unnamed
   if (!ctx.targets.length && ctx.functionName && hasSecurityWord(splitWords(ctx.functionName))) return ctx.functionName;

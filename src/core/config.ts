@@ -37,6 +37,8 @@ export const CONFIG_KEYS = {
   vendored: z.enum(["skip", "report"]),
   /** the conclusion when a file could not be analysed (skipped, a rule failed, code that did not parse): never `success` */
   unanalysed: z.enum(["neutral", "failure"]),
+  /** `quiet`: rules marked `tests: quiet` (dummy secrets, /tmp paths…) are silent in test code; `report`: test code is reviewed like the rest */
+  tests: z.enum(["quiet", "report"]),
 } as const;
 
 export type RepoConfig = { [K in keyof typeof CONFIG_KEYS]: z.infer<(typeof CONFIG_KEYS)[K]> };
@@ -55,7 +57,21 @@ export const DEFAULT_CONFIG: RepoConfig = {
   max_file_bytes: 2 * 1024 * 1024,
   vendored: "skip",
   unanalysed: "neutral",
+  tests: "quiet",
 };
+
+/** How findings in test code are treated: see `CONFIG_KEYS.tests`. */
+export type TestsPolicy = "quiet" | "report";
+
+/**
+ * Test code: a file under a `tests/`, `test/` or `testing/` folder, or named `test_*.py`, `*_test.py`
+ * or `conftest.py` (pytest's and unittest's conventions).
+ */
+export const TEST_PATH = /(?:^|\/)(?:tests?|testing)\/|(?:^|\/)(?:test_[^/]*|[^/]*_test|conftest|tests)\.pyi?$/;
+
+export function isTestPath(path: string): boolean {
+  return TEST_PATH.test(path.replace(/\\/g, "/"));
+}
 
 /**
  * Code a repository carries but does not write: a folder named `vendor`, `vendored`, `_vendor`,

@@ -16,6 +16,7 @@ import { AnalysisStopped } from "./stopped.js";
 import { taintIndex } from "./taint.js";
 import type { Rule, RuleSet } from "./rules/load.js";
 import { compareFindings, SEVERITY_RANK, type Finding, type Fix, type Severity } from "./finding.js";
+import { isTestPath, type TestsPolicy } from "./config.js";
 
 export interface ChangedLines {
   /** new-side lines the diff adds */
@@ -40,6 +41,11 @@ export interface AnalyzeOptions {
   enabled?: (rule: Rule) => boolean;
   /** findings below this severity are dropped and counted */
   minSeverity?: Severity;
+  /**
+   * Test code (see `isTestPath`): `quiet` (the default) leaves out the rules marked `tests: quiet`
+   * there, as if disabled; `report` runs every rule as elsewhere.
+   */
+  tests?: TestsPolicy;
   /**
    * Called at safe points (between rules, between fix checks): throws `AnalysisStopped` to stop the
    * analysis of this file, e.g. past a time limit. The caller owns the clock; the engine has none.
@@ -202,7 +208,15 @@ function excerptOf(parsed: ParsedPython, findings: Finding[], redactor: Redactor
   return out;
 }
 
-export function analyzeSource(path: string, source: string, opts: AnalyzeOptions): FileAnalysis {
+/** The rules that run on `path`: `opts.enabled`, less the rules quiet in test code when the policy is quiet. */
+function enabledOn(path: string, opts: AnalyzeOptions): ((rule: Rule) => boolean) | undefined {
+  if (opts.tests === "report" || !isTestPath(path)) return opts.enabled;
+  const base = opts.enabled;
+  return (rule) => rule.tests !== "quiet" && (!base || base(rule));
+}
+
+export function analyzeSource(path: string, source: string, options: AnalyzeOptions): FileAnalysis {
+  const opts: AnalyzeOptions = { ...options, enabled: enabledOn(path, options) };
   const checkpoint = opts.checkpoint ?? (() => {});
   const parsed = parsePython(source);
   checkpoint();

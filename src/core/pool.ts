@@ -19,6 +19,7 @@ import { defaultRulesDir, type RuleSet } from "./rules/load.js";
 import type { FilterMode } from "./engine.js";
 import { AnalysisStopped } from "./stopped.js";
 import type { Severity } from "./finding.js";
+import type { TestsPolicy } from "./config.js";
 
 export interface PoolFile {
   path: string;
@@ -35,6 +36,8 @@ export interface PoolRunOptions {
   /** build and validate fixes (default true) */
   fixes?: boolean;
   minSeverity?: Severity;
+  /** test code: `quiet` (default) leaves out the rules marked `tests: quiet` there; `report` runs them */
+  tests?: TestsPolicy;
   /** larger files are skipped (default: the report's limit) */
   maxFileBytes?: number;
   /** on the pool: a file taking longer than this is given up (its worker replaced) and listed as skipped (default: the pool's) */
@@ -75,7 +78,7 @@ export function analyzeFileReport(file: PoolFile, rules: RuleSet, opts: PoolRunO
       text: file.text,
       ...(patch ? { changed: changedLinesOf(patch) } : {}),
     },
-    { rules, enabled, mode: opts.mode, fixes: opts.fixes, minSeverity: opts.minSeverity, checkpoint: timeLimit(opts.fileTimeoutMs) },
+    { rules, enabled, mode: opts.mode, fixes: opts.fixes, minSeverity: opts.minSeverity, tests: opts.tests, checkpoint: timeLimit(opts.fileTimeoutMs) },
     ...(opts.maxFileBytes !== undefined ? [{ maxFileBytes: opts.maxFileBytes }] : []),
   );
   return report;
@@ -226,6 +229,7 @@ export class AnalysisPool {
       ...(opts.mode ? { mode: opts.mode } : {}),
       ...(opts.fixes !== undefined ? { fixes: opts.fixes } : {}),
       ...(opts.minSeverity ? { minSeverity: opts.minSeverity } : {}),
+      ...(opts.tests ? { tests: opts.tests } : {}),
       ...(opts.maxFileBytes !== undefined ? { maxFileBytes: opts.maxFileBytes } : {}),
       // the worker stops a file over the limit itself (see `timeLimit`)
       ...((opts.fileTimeoutMs ?? this.options.fileTimeoutMs) !== undefined ? { fileTimeoutMs: opts.fileTimeoutMs ?? this.options.fileTimeoutMs } : {}),

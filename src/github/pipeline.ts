@@ -291,6 +291,7 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckSink, out
       enabledRules: rules.rules.filter(enabled).map((r) => r.id),
       mode: config.filter,
       minSeverity: config.min_severity,
+      tests: config.tests,
       maxFileBytes: config.max_file_bytes,
       fileTimeoutMs: deps.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
       minFiles: 0,

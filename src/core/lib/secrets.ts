@@ -16,7 +16,18 @@ const PLACEHOLDER_VALUES = new Set([
   "optional", "bearer", "basic", "jwt", "oauth", "oauth2", "digest", "hmac", "plain", "plaintext", "sha1",
   "sha256", "sha512", "md5", "true", "false", "yes", "no", "on", "off", "enabled", "disabled", "auto", "text",
   "string", "str", "bytes", "secret_value", "your_password", "yourpassword", "<redacted>",
+  // dummies: obviously not meant as the credential (a shipped default says `changeme` to be changed)
+  "test", "testing", "tests", "example", "sample", "foo", "bar", "baz", "foobar", "changeme", "change_me", "change-me",
+  "changeit", "xxx", "xxxx", "dev", "development", "local",
 ]);
+
+/** Characters a placeholder repeats: `xxxx`, `****`, `....`, `----` (but `aaaaaaaa` as a key is a weak key, reported). */
+const FILLER = /^[xX*.\-_#?•]$/;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Default passwords a bare secret word is used as: `SECRET_KEY = "secret"`, `DB_PASSWORD = "password"` under another name. */
+const WEAK_WORD_VALUES = new Set(["secret", "password", "passwd", "admin", "root", "letmein", "qwerty"]);
 
 /** File names a path-like value may end with (`keys/server.pem`). */
 const PATH_SUFFIX = /\.(?:pem|key|crt|cer|der|p12|pfx|jks|json|txt|ya?ml|cfg|ini|conf|env|gpg|asc|pub|csv|db|sqlite3?|toml)$/i;
@@ -30,17 +41,42 @@ export function looksLikeSecretValue(value: string, name: string): boolean {
   if (/\s/.test(value)) return false; // prompts, labels, messages
   const lower = value.toLowerCase();
   if (PLACEHOLDER_VALUES.has(lower)) return false;
-  if (sameCharacter(value)) return false; // ***, xxxx, ....
+  if (sameCharacter(value) && FILLER.test(value[0])) return false; // ***, xxxx, ....
+  if (/example/i.test(value)) return false; // AWS's documented keys (`…EXAMPLEKEY`), `example-password`
   if (/[{}]|%\(|%[sdr]|^\$[A-Za-z_{(]|^<.*>$|^\[.*\]$/.test(value)) return false; // templates
-  if (/^(?:your|enter|insert|replace|put|add|fill|set)[-_]/.test(lower) || /[-_](?:here|goes[-_]here|me)$/.test(lower)) {
-    return lower === "change_me" || lower === "change-me"; // changeme is a real default password when shipped
-  }
+  if (/^(?:your|enter|insert|replace|put|add|fill|set)[-_]/.test(lower) || /[-_](?:here|goes[-_]here|me)$/.test(lower)) return false;
+  if (/^(?:dummy|fake|test|mock|sample)[-_]/.test(lower) || /[-_](?:dummy|fake|placeholder)$/.test(lower)) return false;
+  if (WEAK_WORD_VALUES.has(lower)) return normalize(value) !== normalize(name);
   if (value.includes("_") && /^[A-Z][A-Z0-9_]*$/.test(value)) return false; // an environment variable's name
   if (/^(?:\/|\.\.?\/|~|[A-Za-z]:[\\/])/.test(value) || PATH_SUFFIX.test(value)) return false;
   if (value.includes("://")) return false; // URLs (credentials inside one are the token rule's)
-  if (looksLikeFieldName(value)) return false; // "access_token", "X-API-Key", "password"
+  if (looksLikeFieldName(value) && !passphraseLike(value)) return false; // "access_token", "X-API-Key", "password"
   if (normalize(value) === normalize(name)) return false;
   if (/^[a-z]+(?:\.[a-z_]+)+$/.test(value)) return false; // dotted module/setting paths: "auth.backends.token"
+  return true;
+}
+
+/** `my-jwt-signing-secret`, `super_secret_key_2`: a made-up passphrase, not a field or header name. */
+function passphraseLike(value: string): boolean {
+  const words = splitWords(value);
+  return words.length >= 4 || /^(?:my|our|super|very|top|so|really|insecure|unsafe|default|dev|prod|production)$/.test(words[0] ?? "");
+}
+
+/**
+ * Whether a literal passed where an API takes its key, salt or password (`jwt.encode(p, "…")`,
+ * `hmac.new(b"…")`, `Hashids(salt="…")`) is a real value: there the slot says it is a secret, so any
+ * value counts — short, with spaces, a word — except empty ones, placeholders, templates and dummies.
+ */
+export function looksLikeLiteralKey(value: string): boolean {
+  const v = value.trim();
+  if (!v) return false;
+  const lower = v.toLowerCase();
+  if (PLACEHOLDER_VALUES.has(lower) && lower !== "secret") return false;
+  if (sameCharacter(v) && FILLER.test(v[0])) return false;
+  if (/example/i.test(v)) return false;
+  if (/[{}]|%\(|%[sdr]|^\$[A-Za-z_{(]|^<.*>$/.test(v)) return false;
+  if (/^(?:your|enter|insert|replace)[-_ ]/.test(lower) || /[-_ ](?:here|goes[-_ ]here)$/.test(lower)) return false;
+  if (/^(?:dummy|fake|test|mock|sample)(?:$|[-_ ])/.test(lower)) return false;
   return true;
 }
 
@@ -171,9 +207,15 @@ export interface SecretData {
 export function hardcodedSecrets(model: FileModel, form: SecretForm, message: string): Hit<SecretData>[] {
   const hits: Hit<SecretData>[] = [];
   for (const { name, value } of candidates(model).filter((c) => c.form === form)) {
-    if (!isSecretName(name)) continue;
+    // bytes under a `…_KEY` name are key material (`EXPORT_KEY = b"…"`), whatever qualifies the key
+    const bytes = value.type === "string" && /^[rR]?[bB]/.test(model.text(value));
+    if (!isSecretName(name) && !(bytes && form === "string" && /(?:^|[_a-z])(?:key|KEY|Key)$/.test(name))) continue;
     const v = constantString(model, value);
-    if (v === null || !looksLikeSecretValue(v, name)) continue;
+    if (v === null || !looksLikeSecretValue(bytes ? v.replace(/\s+/g, "") : v, name)) continue;
+    // a bare word passed by keyword maps a field's name (`translate_connect_args(password="passwd")`)
+    if (form !== "string" && WEAK_WORD_VALUES.has(v.toLowerCase())) continue;
+    // a protocol's GUID under a `…_KEY` name (`WS_KEY = b"258EAFA5-E914-…"`, RFC 6455) is not a secret
+    if (bytes && !isSecretName(name) && UUID.test(v)) continue;
     if (hasTokenFormat(model.text(value))) continue; // the token-format rule reports it, with its kind
     hits.push({ node: value, message: message.replace("{name}", name), data: { name } });
   }

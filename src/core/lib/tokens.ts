@@ -137,7 +137,7 @@ export const TOKEN_FORMATS: TokenFormat[] = [
   {
     kind: "url-password",
     label: "password in a URL",
-    re: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,15}:\/\/[^\s\/:@'"`{}%$<>]{1,64}:[^\s\/@'"`]{1,128}@/g,
+    re: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,15}:\/\/[^\s\/:@'"`{}%$<>]{0,64}:[^\s\/@'"`]{1,128}@/g,
     showPrefix: 0,
     contains: ["://"],
     starts: schemeStarts,
@@ -185,7 +185,8 @@ const stickyCache = new Map<RegExp, RegExp>();
 /** After a PEM header: at least 40 base64 characters (literal `\n` escapes and headers may sit between). */
 function hasKeyMaterial(after: string): boolean {
   const flat = after.replace(/\\[nr]|\s|["'+]/g, "");
-  return /[A-Za-z0-9+/]{40}/.test(flat);
+  // an RSA key's DER starts `MII…`: even a truncated body of two dozen base64 characters is key material
+  return /[A-Za-z0-9+/]{24}/.test(flat);
 }
 
 function urlPasswordIsReal(m: string): boolean {

@@ -46,7 +46,7 @@ const SECRET_WORDS = new Set([
 /** Only as the last word (`DB_PASS`, `admin_pw`), never `pass_count` or `first_pass`. */
 const SECRET_LAST_WORDS = new Set(["pass", "pw"]);
 /** `<first> key` pairs that name a secret key; `key` alone is far too common (dict keys, cache keys). */
-const KEY_QUALIFIERS = new Set(["api", "access", "secret", "private", "signing", "encryption", "master", "app", "client"]);
+const KEY_QUALIFIERS = new Set(["api", "access", "secret", "private", "signing", "encryption", "master", "app", "client", "cookie", "hmac", "jwt", "fernet", "aes", "crypto"]);
 
 /**
  * Words after the secret word that make the name about the secret rather than the secret itself:
@@ -109,6 +109,7 @@ const SECURITY_WORDS = new Set([
   "csrf", "xsrf", "apikey", "signature", "sign", "signed", "signing", "auth", "authenticate", "authentication",
   "credential", "credentials", "hmac", "mac", "pin", "captcha", "session", "sessionid", "sid", "cookie",
   "activation", "verification", "invite", "invitation", "mfa", "2fa", "twofa", "reset", "recovery", "passcode",
+  "coupon", "voucher", "forgot",
 ]);
 /** `<word> key` / `<word> code` / `<word> id` pairs that are secrets. */
 const SECURITY_PAIRS = new Map<string, Set<string>>([

@@ -389,6 +389,12 @@ export const RuleFile = z
       .strict(),
     /** the finding message; `{callee}` is replaced with the resolved callee */
     message: z.string(),
+    /**
+     * `quiet`: silent in test code (`tests/`, `test_*.py`, `*_test.py`, `conftest.py`) under the
+     * repository's `tests: quiet` policy (the default) — dummy secrets and fixed paths are normal there.
+     * `report` (the default): reported in test code like anywhere else.
+     */
+    tests: z.enum(["quiet", "report"]).optional(),
     /** parameters of the rule's code module (`<id>.ts`), checked by its own schema when the rule loads */
     options: z.record(z.string(), z.unknown()).optional(),
     match: z
