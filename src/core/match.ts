@@ -124,6 +124,8 @@ function taintSinkMatches(model: FileModel, rule: Rule, taint: TaintSpec, rules:
     taint.threats || taint.sanitizers || taint.allow_lists
       ? { threats: taint.threats ?? DEFAULT_PROFILE.threats, sanitizers: (taint.sanitizers ?? []).flatMap((s) => s.calls), allowLists: taint.allow_lists === true }
       : DEFAULT_PROFILE;
+  // one finding per call, however many of its sinks match
+  const seen = new Set<number>();
   for (const sink of taint.sinks) {
     const calls = new Set(sink.calls);
     const lasts = new Set([...calls].map((c) => c.replace(/\(\)/g, "").split(".").pop()!));
@@ -132,9 +134,10 @@ function taintSinkMatches(model: FileModel, rule: Rule, taint: TaintSpec, rules:
       const last = model.importedLastNames.get(call.lastName) ?? call.lastName;
       if (!lasts.has(call.lastName) && !lasts.has(last)) continue;
       const callee = model.calleeNames(call).find((q) => calls.has(q));
-      if (!callee) continue;
-      const source = taintIndex(model, rules.taintSources, profile).callTaint(call, sink.position, sink.keyword);
+      if (!callee || seen.has(call.start)) continue;
+      const source = taintIndex(model, rules.taintSources, profile).callTaint(call, sink.position, sink.keyword, sink.url === true);
       if (!source) continue;
+      seen.add(call.start);
       out.push({
         rule,
         node: call.node,
