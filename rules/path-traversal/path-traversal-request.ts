@@ -22,18 +22,22 @@ const SINKS: Record<string, [number, string]> = {
   "shutil.copy2": [0, "src"],
   "shutil.move": [0, "src"],
   "shutil.rmtree": [0, "path"],
+  "os.listdir": [0, "path"],
+  "os.scandir": [0, "path"],
   "fastapi.responses.FileResponse": [0, "path"],
   "starlette.responses.FileResponse": [0, "path"],
   "aiohttp.web.FileResponse": [0, "path"],
   "aiohttp.web_fileresponse.FileResponse": [0, "path"],
 };
-const SINK_LAST = new Set(["send_file", "open", "remove", "unlink", "copy", "copyfile", "copy2", "move", "rmtree", "FileResponse"]);
+const SINK_LAST = new Set(["send_file", "open", "listdir", "scandir", "remove", "unlink", "copy", "copyfile", "copy2", "move", "rmtree", "FileResponse"]);
 /** methods of a path object that read or write the file it names */
 const PATH_METHODS = new Set(["read_text", "read_bytes", "write_text", "write_bytes", "open"]);
 
 const FLASK_FIELDS = new Set(["args", "form", "values", "json", "files", "data", "headers", "cookies", "get_json", "view_args"]);
 const DJANGO_FIELDS = new Set(["GET", "POST", "FILES", "body", "COOKIES", "META", "headers", "data", "query_params"]);
 const AIOHTTP_FIELDS = new Set(["match_info", "query", "post", "json", "rel_url", "cookies", "headers", "multipart"]);
+/** Starlette's request (FastAPI's `request: Request` too) */
+const STARLETTE_FIELDS = new Set(["path_params", "query_params", "form", "json", "cookies", "headers"]);
 /** calls whose result keeps a tainted argument's value (a path built from it) */
 const PROPAGATE = new Set([
   "os.path.join", "posixpath.join", "ntpath.join", "os.path.normpath", "os.path.abspath", "os.path.expanduser",
@@ -252,6 +256,11 @@ class TaintReader {
       return `\`request.${chain[0]}\``;
     }
     if (isParam && rootName === "request" && this.aiohttp && AIOHTTP_FIELDS.has(chain[0])) return `\`request.${chain[0]}\``;
+    if (isParam && rootName === "request" && this.framework === "fastapi" && STARLETTE_FIELDS.has(chain[0])) {
+      // a form's field is a value, or an upload whose `filename` is the client's
+      if (chain[0] === "form" && chain.length > 1 && chain[chain.length - 1] !== "filename") return null;
+      return `\`request.${chain[0]}\``;
+    }
     if (isParam && rootName === "request" && DJANGO_FIELDS.has(chain[0])) {
       if (chain[0] === "FILES" && !chain.includes("name")) return null;
       return `\`request.${chain[0]}\``;

@@ -326,7 +326,7 @@ export class TaintIndex {
         pos++;
       }
       if (!matches || !value) continue;
-      if (url && fixedHost(this.model, value)) continue;
+      if (url && fixedHost(this.model, value, call.scope)) continue;
       const t = this.taintOf(value, call.scope);
       if (t) return t;
     }
@@ -351,7 +351,7 @@ function ownDescendants(fn: Node, type: string): Node[] {
 }
 
 /** A URL whose scheme and host are constant text (`f"https://api.example.com/{x}"`, `"https://h/" + x`): the request goes where the code says. */
-function fixedHost(model: FileModel, n: Node): boolean {
+function fixedHost(model: FileModel, n: Node, scope: Scope): boolean {
   let lead: Node = n;
   for (;;) {
     if (lead.type === "binary_operator" && /^[+%]$/.test(model.text(lead.childForFieldName("operator")!))) lead = lead.childForFieldName("left")!;
@@ -363,7 +363,16 @@ function fixedHost(model: FileModel, n: Node): boolean {
   if (lead.type !== "string") return false;
   let text = "";
   for (const c of lead.namedChildren) {
-    if (c.type === "interpolation") break;
+    if (c.type === "interpolation") {
+      // f"{API_BASE}/{x}": a constant's value counts as text
+      const e = c.childForFieldName("expression") ?? c.namedChild(0);
+      const v = e ? model.classify(e, scope) : null;
+      if (v?.kind === "constant" && typeof v.value === "string") {
+        text += v.value;
+        continue;
+      }
+      break;
+    }
     if (c.type === "string_content") text += model.text(c);
   }
   return /^[a-z][a-z0-9+.-]*:\/\/[^/{}%@]+\//i.test(text);
