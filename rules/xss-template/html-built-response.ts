@@ -14,7 +14,6 @@ import { functionScope, scopeAt } from "../../src/core/lib/imports.js";
 import { decoratorExpression, decoratorsOf, routesOf, webFile } from "../../src/core/lib/routes.js";
 import { builtString, HTML_TAG, type BuiltString } from "../../src/core/lib/html.js";
 import { taintIndex } from "../../src/core/taint.js";
-import { packagedModels } from "../../src/core/rules/load.js";
 
 interface Sink {
   position?: number;
@@ -112,9 +111,9 @@ function returnsOf(fn: Node): Node[] {
   return out;
 }
 
-function htmlBuilt({ model }: MatchContext<unknown>): Hit<undefined>[] {
+function htmlBuilt({ model, taintSources }: MatchContext<unknown>): Hit<undefined>[] {
   const hits: Hit<undefined>[] = [];
-  const taint = taintIndex(model, packagedModels().sources);
+  const taint = taintIndex(model, taintSources);
   const report = (node: Node, scope: Scope, b: BuiltString, what: string, call?: CallSite, callee?: string) => {
     const source = taint.taintOf(b.at, scope) ?? b.unsafe.map((v) => taint.taintOf(v, scope)).find((t) => t) ?? null;
     // without request data in sight, only a request handler's own HTML (values from its database):

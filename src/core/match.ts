@@ -105,7 +105,7 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
       if (rule.match.text) matches.push(...textMatches(model, rule, rule.match.text));
       if (rule.match.strings) matches.push(...stringMatches(model, rule, rule.match.strings));
       if (rule.match.taint) matches.push(...taintSinkMatches(model, rule, rule.match.taint, rules));
-      if (rule.code?.match) matches.push(...rule.code.match(model, rule));
+      if (rule.code?.match) matches.push(...rule.code.match(model, rule, rules.taintSources));
     } catch (e) {
       // a stop asked for by the checkpoint is not this rule's failure
       if (e instanceof AnalysisStopped) throw e;
