@@ -15,13 +15,29 @@ const SINKS: Record<string, [number, string]> = {
   "io.open": [0, "file"],
   "codecs.open": [0, "filename"],
   "os.open": [0, "path"],
+  "os.remove": [0, "path"],
+  "os.unlink": [0, "path"],
+  "shutil.copy": [0, "src"],
+  "shutil.copyfile": [0, "src"],
+  "shutil.copy2": [0, "src"],
+  "shutil.move": [0, "src"],
+  "shutil.rmtree": [0, "path"],
+  "os.listdir": [0, "path"],
+  "os.scandir": [0, "path"],
+  "fastapi.responses.FileResponse": [0, "path"],
+  "starlette.responses.FileResponse": [0, "path"],
+  "aiohttp.web.FileResponse": [0, "path"],
+  "aiohttp.web_fileresponse.FileResponse": [0, "path"],
 };
-const SINK_LAST = new Set(["send_file", "open"]);
+const SINK_LAST = new Set(["send_file", "open", "listdir", "scandir", "remove", "unlink", "copy", "copyfile", "copy2", "move", "rmtree", "FileResponse"]);
 /** methods of a path object that read or write the file it names */
 const PATH_METHODS = new Set(["read_text", "read_bytes", "write_text", "write_bytes", "open"]);
 
 const FLASK_FIELDS = new Set(["args", "form", "values", "json", "files", "data", "headers", "cookies", "get_json", "view_args"]);
 const DJANGO_FIELDS = new Set(["GET", "POST", "FILES", "body", "COOKIES", "META", "headers", "data", "query_params"]);
+const AIOHTTP_FIELDS = new Set(["match_info", "query", "post", "json", "rel_url", "cookies", "headers", "multipart"]);
+/** Starlette's request (FastAPI's `request: Request` too) */
+const STARLETTE_FIELDS = new Set(["path_params", "query_params", "form", "json", "cookies", "headers"]);
 /** calls whose result keeps a tainted argument's value (a path built from it) */
 const PROPAGATE = new Set([
   "os.path.join", "posixpath.join", "ntpath.join", "os.path.normpath", "os.path.abspath", "os.path.expanduser",
@@ -47,7 +63,7 @@ interface FunctionFacts {
 
 class TaintReader {
   private facts = new Map<Node["id"], FunctionFacts>();
-  constructor(private model: FileModel, private framework: "flask" | "fastapi" | null) {}
+  constructor(private model: FileModel, private framework: "flask" | "fastapi" | null, private aiohttp = false) {}
 
   functionFacts(fnScope: Scope): FunctionFacts {
     const fn = fnScope.node!;
@@ -194,6 +210,7 @@ class TaintReader {
     let cur: Node | null = n;
     while (cur) {
       if (cur.type === "call") cur = cur.childForFieldName("function");
+      else if (cur.type === "await" || cur.type === "parenthesized_expression") cur = cur.namedChild(0);
       else if (cur.type === "subscript") cur = cur.childForFieldName("value");
       else if (cur.type === "attribute") {
         chain.unshift(model.text(cur.childForFieldName("attribute")!));
@@ -238,6 +255,12 @@ class TaintReader {
       if (chain[0] === "files" && !chain.includes("filename")) return null;
       return `\`request.${chain[0]}\``;
     }
+    if (isParam && rootName === "request" && this.aiohttp && AIOHTTP_FIELDS.has(chain[0])) return `\`request.${chain[0]}\``;
+    if (isParam && rootName === "request" && this.framework === "fastapi" && STARLETTE_FIELDS.has(chain[0])) {
+      // a form's field is a value, or an upload whose `filename` is the client's
+      if (chain[0] === "form" && chain.length > 1 && chain[chain.length - 1] !== "filename") return null;
+      return `\`request.${chain[0]}\``;
+    }
     if (isParam && rootName === "request" && DJANGO_FIELDS.has(chain[0])) {
       if (chain[0] === "FILES" && !chain.includes("name")) return null;
       return `\`request.${chain[0]}\``;
@@ -269,18 +292,34 @@ function sinkPath(model: FileModel, call: CallSite): { callee: string; path: Nod
   return null;
 }
 
+/** `f.save(path)` where `f` is an uploaded file (`f = request.files["doc"]`): werkzeug writes it to the path. */
+function uploadSave(model: FileModel, call: CallSite, fnScope: Scope): { callee: string; path: Node } | null {
+  const obj = call.fn.childForFieldName("object")!;
+  let uploaded = /^request\.files\b/.test(model.text(obj));
+  if (!uploaded && obj.type === "identifier") {
+    const found = model.lookup(model.text(obj), call.scope, obj.startIndex);
+    const value = found?.binding.kind === "local" && found.scope === fnScope ? found.binding.value : null;
+    uploaded = !!value && /^request\.files\b/.test(model.text(value));
+  }
+  if (!uploaded || !importsModule(model, ["flask", "quart", "werkzeug"])) return null;
+  const path = argument(model, call, 0, "dst");
+  return path ? { callee: `${model.text(obj)}.save`, path } : null;
+}
+
 function requestPathTraversal({ model }: MatchContext<unknown>): Hit<undefined>[] {
   const framework = webFile(model);
   const django = importsModule(model, ["django", "rest_framework"]);
-  if (!framework && !django) return [];
-  const reader = new TaintReader(model, framework);
+  const aiohttp = importsModule(model, ["aiohttp"]);
+  if (!framework && !django && !aiohttp) return [];
+  const reader = new TaintReader(model, framework, aiohttp);
   const hits: Hit<undefined>[] = [];
   for (const call of model.calls) {
     if (!model.inFocus(call.start)) continue;
-    if (!SINK_LAST.has(calleeName(model, call)) && !PATH_METHODS.has(call.lastName)) continue;
+    const upload = call.lastName === "save" && call.fnType === "attribute";
+    if (!SINK_LAST.has(calleeName(model, call)) && !PATH_METHODS.has(call.lastName) && !upload) continue;
     const fnScope = functionScope(call.scope);
     if (!fnScope) continue;
-    const sink = sinkPath(model, call);
+    const sink = upload ? uploadSave(model, call, fnScope) : sinkPath(model, call);
     if (!sink) continue;
     const source = reader.source(sink.path, call.scope, fnScope);
     if (!source) continue;

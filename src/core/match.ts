@@ -105,7 +105,7 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
       if (rule.match.text) matches.push(...textMatches(model, rule, rule.match.text));
       if (rule.match.strings) matches.push(...stringMatches(model, rule, rule.match.strings));
       if (rule.match.taint) matches.push(...taintSinkMatches(model, rule, rule.match.taint, rules));
-      if (rule.code?.match) matches.push(...rule.code.match(model, rule));
+      if (rule.code?.match) matches.push(...rule.code.match(model, rule, rules.taintSources));
     } catch (e) {
       // a stop asked for by the checkpoint is not this rule's failure
       if (e instanceof AnalysisStopped) throw e;
@@ -124,6 +124,8 @@ function taintSinkMatches(model: FileModel, rule: Rule, taint: TaintSpec, rules:
     taint.threats || taint.sanitizers || taint.allow_lists
       ? { threats: taint.threats ?? DEFAULT_PROFILE.threats, sanitizers: (taint.sanitizers ?? []).flatMap((s) => s.calls), allowLists: taint.allow_lists === true }
       : DEFAULT_PROFILE;
+  // one finding per call, however many of its sinks match
+  const seen = new Set<number>();
   for (const sink of taint.sinks) {
     const calls = new Set(sink.calls);
     const lasts = new Set([...calls].map((c) => c.replace(/\(\)/g, "").split(".").pop()!));
@@ -132,9 +134,10 @@ function taintSinkMatches(model: FileModel, rule: Rule, taint: TaintSpec, rules:
       const last = model.importedLastNames.get(call.lastName) ?? call.lastName;
       if (!lasts.has(call.lastName) && !lasts.has(last)) continue;
       const callee = model.calleeNames(call).find((q) => calls.has(q));
-      if (!callee) continue;
-      const source = taintIndex(model, rules.taintSources, profile).callTaint(call, sink.position, sink.keyword);
+      if (!callee || seen.has(call.start)) continue;
+      const source = taintIndex(model, rules.taintSources, profile).callTaint(call, sink.position, sink.keyword, sink.url === true);
       if (!source) continue;
+      seen.add(call.start);
       out.push({
         rule,
         node: call.node,

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { FileModel } from "./scope.js";
+import type { TaintSourceSpec } from "./rules/schema.js";
 import type { BoundRuleCode, FixDecline, FixProposal, Hit, RawMatch, Rule, RuleCode } from "./types.js";
 import { fillMessage } from "./messages.js";
 
@@ -39,8 +40,8 @@ export function bindRuleCode<O, D>(code: RuleCode<O, D>, rawOptions: unknown): B
   const { match, fix } = code;
   const bound: BoundRuleCode = {};
   if (match) {
-    bound.match = (model: FileModel, rule: Rule): RawMatch[] =>
-      match({ model, rule, options }).map((hit: Hit<D>) => {
+    bound.match = (model: FileModel, rule: Rule, taintSources: readonly TaintSourceSpec[] = []): RawMatch[] =>
+      match({ model, rule, options, taintSources }).map((hit: Hit<D>) => {
         const raw: RawMatch = {
           rule,
           node: hit.node,

@@ -126,6 +126,8 @@ export class TaintIndex {
       }
     }
     const assignments = this.assignmentsByScope.get(scope) ?? [];
+    // `for record in event["Records"]`: the loop's targets take the iterable's taint
+    const loops = ownDescendants(scope.node, "for_statement").concat(ownDescendants(scope.node, "for_in_clause"));
     // two passes reach values that flow around a loop
     for (let pass = 0; pass < 2; pass++) {
       for (const { node } of assignments) {
@@ -137,8 +139,18 @@ export class TaintIndex {
         const src = this.exprTaint(right, scope, ft);
         if (src) ft.names.set(name, src);
       }
+      for (const loop of loops) {
+        const left = loop.childForFieldName("left");
+        const right = loop.childForFieldName("right");
+        if (!left || !right) continue;
+        const src = this.exprTaint(right, scope, ft);
+        if (!src) continue;
+        const targets = left.type === "identifier" ? [left] : left.descendantsOfType("identifier").filter((x): x is Node => x !== null);
+        for (const t of targets) if (!ft.names.has(this.model.text(t))) ft.names.set(this.model.text(t), src);
+      }
     }
     for (const name of this.allowListed(scope)) ft.names.delete(name);
+    for (const name of this.guarded(scope)) ft.names.delete(name);
     return ft;
   }
 
@@ -202,7 +214,61 @@ export class TaintIndex {
       const left = c.namedChild(0)!;
       const right = c.namedChild(1)!;
       const allowList = /^(list|tuple|set|dictionary)$/.test(right.type) || (right.type === "identifier" && /^[A-Z][A-Z0-9_]*$/.test(this.model.text(right)));
-      if (left.type === "identifier" && allowList) out.add(this.model.text(left));
+      if (!allowList) continue;
+      if (left.type === "identifier") out.add(this.model.text(left));
+      else if (left.type === "attribute" || left.type === "call" || left.type === "subscript") {
+        // `urlparse(url).hostname not in ALLOWED_HOSTS`: the value it is taken from is checked
+        for (const id of left.descendantsOfType("identifier")) {
+          if (!id || id.parent?.type === "attribute" && id.parent.childForFieldName("attribute")?.id === id.id) continue;
+          out.add(this.model.text(id));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Names a check stands guard over: an `if` whose test calls a sanitizer or a check method
+   * (`startswith`, `is_relative_to`, `fullmatch`, …) on the name and whose body leaves
+   * (`return`, `raise`, `abort(...)`, `continue`) or puts a constant in its place
+   * (`if not url_has_allowed_host_and_scheme(nxt, …): nxt = "/"`; `if urlparse(t).netloc: t = "/"`).
+   */
+  private guarded(scope: Scope): Set<string> {
+    const out = new Set<string>();
+    if (!this.allowLists || !scope.node) return out;
+    const m = this.model;
+    for (const stmt of ownDescendants(scope.node, "if_statement")) {
+      const test = stmt.childForFieldName("condition");
+      const body = stmt.childForFieldName("consequence");
+      if (!test || !body) continue;
+      const stmts = body.namedChildren.filter((c) => c.type !== "comment");
+      const lastStmt = stmts[stmts.length - 1];
+      const exits =
+        !!lastStmt &&
+        (lastStmt.type === "return_statement" || lastStmt.type === "raise_statement" || lastStmt.type === "continue_statement" ||
+          (lastStmt.type === "expression_statement" && /^(abort|flask\.abort|sys\.exit|exit)\s*\(/.test(m.text(lastStmt))));
+      // names given a constant in the body
+      const reset = new Set<string>();
+      for (const st of stmts) {
+        const a = st.type === "expression_statement" ? st.namedChild(0) : null;
+        if (a?.type !== "assignment") continue;
+        const l = a.childForFieldName("left");
+        const r = a.childForFieldName("right");
+        if (l?.type === "identifier" && r && (r.type === "string" && !r.namedChildren.some((c) => c.type === "interpolation") || r.type === "none")) reset.add(m.text(l));
+      }
+      const calls = [test, ...test.descendantsOfType("call").filter((x): x is Node => x !== null)].filter((c) => c.type === "call");
+      for (const call of calls) {
+        const fn = call.childForFieldName("function");
+        if (!fn) continue;
+        const last = fn.type === "attribute" ? m.text(fn.childForFieldName("attribute")!) : m.text(fn);
+        const checks = GUARD_METHODS.has(last) || this.sanitizerLasts.has(m.importedLastNames.get(last) ?? last);
+        const names = new Set<string>();
+        for (const id of call.descendantsOfType("identifier")) if (id) names.add(m.text(id));
+        for (const name of names) {
+          if (reset.has(name)) out.add(name);
+          else if (checks && exits) out.add(name);
+        }
+      }
     }
     return out;
   }
@@ -241,13 +307,17 @@ export class TaintIndex {
   }
 
   /** Taint of any argument of a call (or of the one at `position`/`keyword`). */
-  callTaint(call: CallSite, position?: number, keyword?: string): TaintSource | null {
+  callTaint(call: CallSite, position?: number, keyword?: string, url = false): TaintSource | null {
     if (!call.args) return null;
     let pos = 0;
     for (const a of call.args.namedChildren) {
       let value: Node | null = a;
       let matches = position === undefined && keyword === undefined;
-      if (a.type === "keyword_argument") {
+      if (a.type === "dictionary_splat" || a.type === "list_splat") {
+        // `requests.get(**opts)`: the splatted mapping may hold the argument
+        value = a.namedChild(0);
+        matches = true;
+      } else if (a.type === "keyword_argument") {
         value = a.childForFieldName("value");
         const nm = a.childForFieldName("name");
         if (keyword !== undefined && nm && this.model.text(nm) === keyword) matches = true;
@@ -256,11 +326,56 @@ export class TaintIndex {
         pos++;
       }
       if (!matches || !value) continue;
+      if (url && fixedHost(this.model, value, call.scope)) continue;
       const t = this.taintOf(value, call.scope);
       if (t) return t;
     }
     return null;
   }
+}
+
+/** check methods and functions whose call in an `if` test guards the names it is given */
+const GUARD_METHODS = new Set(["startswith", "endswith", "is_relative_to", "relative_to", "commonpath", "fullmatch", "match", "isalnum", "isdigit", "isidentifier"]);
+
+/** The nodes of a type inside a function, not inside functions or classes nested in it. */
+function ownDescendants(fn: Node, type: string): Node[] {
+  const out: Node[] = [];
+  const todo: Node[] = [...fn.namedChildren];
+  while (todo.length) {
+    const n = todo.pop()!;
+    if (n.type === "function_definition" || n.type === "class_definition" || n.type === "lambda") continue;
+    if (n.type === type) out.push(n);
+    for (let i = n.namedChildCount - 1; i >= 0; i--) todo.push(n.namedChild(i)!);
+  }
+  return out;
+}
+
+/** A URL whose scheme and host are constant text (`f"https://api.example.com/{x}"`, `"https://h/" + x`): the request goes where the code says. */
+function fixedHost(model: FileModel, n: Node, scope: Scope): boolean {
+  let lead: Node = n;
+  for (;;) {
+    if (lead.type === "binary_operator" && /^[+%]$/.test(model.text(lead.childForFieldName("operator")!))) lead = lead.childForFieldName("left")!;
+    else if (lead.type === "call" && lead.childForFieldName("function")?.type === "attribute" && model.text(lead.childForFieldName("function")!.childForFieldName("attribute")!) === "format") {
+      lead = lead.childForFieldName("function")!.childForFieldName("object")!;
+    } else if (lead.type === "parenthesized_expression" && lead.namedChild(0)) lead = lead.namedChild(0)!;
+    else break;
+  }
+  if (lead.type !== "string") return false;
+  let text = "";
+  for (const c of lead.namedChildren) {
+    if (c.type === "interpolation") {
+      // f"{API_BASE}/{x}": a constant's value counts as text
+      const e = c.childForFieldName("expression") ?? c.namedChild(0);
+      const v = e ? model.classify(e, scope) : null;
+      if (v?.kind === "constant" && typeof v.value === "string") {
+        text += v.value;
+        continue;
+      }
+      break;
+    }
+    if (c.type === "string_content") text += model.text(c);
+  }
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/{}%@]+\//i.test(text);
 }
 
 function enclosingFunction(scope: Scope): Scope | null {

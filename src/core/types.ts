@@ -113,7 +113,7 @@ export type ArgConditionSpec = NonNullable<CallPatternSpec["args"]>[number];
 /** What a rule's code module is once loaded: its match and fix with the options already parsed. */
 export interface BoundRuleCode {
   /** the module's own matches, each carrying the fix built from its own data */
-  match?: (model: FileModel, rule: Rule) => RawMatch[];
+  match?: (model: FileModel, rule: Rule, taintSources: readonly TaintSourceSpec[]) => RawMatch[];
   /** the fix for a match the rule's declarative part made (a call pattern) */
   fix?: (model: FileModel, match: RawMatch) => FixProposal | FixDecline;
 }
@@ -179,6 +179,8 @@ export interface MatchContext<O> {
   model: FileModel;
   rule: Rule;
   options: O;
+  /** where untrusted values enter (rules/_models/taint.yml), for rules that use the taint index */
+  taintSources: readonly TaintSourceSpec[];
 }
 
 interface HitBase {

@@ -313,6 +313,8 @@ export const TaintSink = z
     calls: z.array(z.string().min(1)).min(1),
     position: z.number().int().min(0).optional(),
     keyword: z.string().optional(),
+    /** the argument is a URL: one whose scheme and host are constant text (`f"https://api.example.com/{x}"`) is not a finding */
+    url: z.literal(true).optional(),
   })
   .strict();
 
