@@ -47,7 +47,15 @@ Options:
   --no-fixes                      Do not build suggested fixes.
   --allow-unanalysed              Exit by the findings alone when a file could not be analysed
                                   (by default such a file makes the exit code 2).
-  --github                        review: post the review from GitHub Actions (not available yet).
+  --tests quiet|report            Test code (tests/, test_*.py, *_test.py, conftest.py): quiet leaves
+                                  out dummy secrets, /tmp paths and the like there; real-format
+                                  secrets are still reported (default: the repo config's tests, else
+                                  quiet).
+  --no-cache                      Analyse every file again: do not read or write .hunkguard_cache/
+                                  (HUNKGUARD_CACHE_DIR moves it).
+  --github                        review: in a GitHub Actions workflow, post the review and the
+                                  check run for the pull request of GITHUB_EVENT_PATH with
+                                  GITHUB_TOKEN (takes --fail-on, --min-severity, --config).
   -h, --help                      Show this help.
   --version                       Print the version.
 
@@ -93,6 +101,10 @@ export interface Options {
   output?: string;
   quiet: boolean;
   github: boolean;
+  /** unset: the repo config's `tests` */
+  tests?: "quiet" | "report";
+  /** do not read or write the on-disk result cache */
+  noCache: boolean;
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -135,6 +147,8 @@ export function parseOptions(argv: string[]): Options | "help" | "version" {
         output: { type: "string", short: "o" },
         quiet: { type: "boolean", short: "q" },
         github: { type: "boolean" },
+        tests: { type: "string" },
+        "no-cache": { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -175,6 +189,8 @@ export function parseOptions(argv: string[]): Options | "help" | "version" {
     output: values.output,
     quiet: values.quiet === true,
     github: values.github === true,
+    tests: oneOf("tests", values.tests, ["quiet", "report"] as const),
+    noCache: values["no-cache"] === true,
   };
   const modes = [opts.diff !== undefined && "--diff", opts.staged && "--staged", stdin && "-", opts.paths.length > 0 && "paths"].filter(Boolean);
   if (command !== "scan" && (opts.diff !== undefined || opts.staged)) throw new UsageError(`${opts.staged ? "--staged" : "--diff"} goes with scan`);

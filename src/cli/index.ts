@@ -4,6 +4,7 @@
  *   hunkguard scan [PATH...]        whole files (folders recursively: .py, .pyi)
  *   hunkguard scan --diff FILE|-    only the lines a unified diff adds
  *   hunkguard review [--base REF]   what the bot would post for this branch
+ *   hunkguard review --github       post it from a GitHub Actions workflow (src/github/action.ts)
  *   hunkguard rules                 the rule catalogue
  *
  * All I/O goes through `CliIO` so tests run `main` in-process; nothing here calls `process.exit`.
@@ -84,9 +85,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return 0;
     }
     if (opts.command === "review" && opts.github) {
-      // GitHub Actions mode: `runAction` from src/github/action.ts goes here
-      io.stderr.write("hunkguard: review --github (GitHub Actions mode) is not available in this build yet\n");
-      return 2;
+      // GitHub Actions mode: the app's pipeline with GITHUB_TOKEN (loaded only here: Octokit is not start-up cost)
+      const { runAction } = await import("../github/action.js");
+      const result = await runAction({ env: env as NodeJS.ProcessEnv, rules, failOn: opts.failOn, minSeverity: opts.minSeverity, configPath: opts.config, write: (line) => io.stdout.write(`${line}\n`) });
+      return result.exitCode;
     }
     const scope = loadScope(io.cwd, opts.config, (line) => io.stderr.write(`${line}\n`));
     let run: Run;

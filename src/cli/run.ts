@@ -9,6 +9,8 @@ import { NativeMemoryGuard } from "../core/memory.js";
 import type { FilterMode } from "../core/engine.js";
 import type { Rule, RuleSet } from "../core/rules/load.js";
 import type { Severity } from "../core/finding.js";
+import type { TestsPolicy } from "../core/config.js";
+import { DiskResultCache } from "../core/disk-cache.js";
 import { readSource, type Job } from "./files.js";
 import { decodeSource } from "../core/decode.js";
 import type { CliIO } from "./io.js";
@@ -42,6 +44,10 @@ export interface Settings {
   mode: FilterMode;
   minSeverity?: Severity;
   maxFileBytes: number;
+  /** test code: see the repo config's `tests` */
+  tests?: TestsPolicy;
+  /** read and write the on-disk result cache (.hunkguard_cache/; --no-cache turns it off) */
+  cache?: boolean;
   /** draw a progress line on stderr */
   progress?: boolean;
 }
@@ -87,6 +93,8 @@ export async function analyzeFiles(jobs: Job[], settings: Settings, io: CliIO, r
   const { rules, fixes, enabled, mode } = settings;
   const enabledRules = enabled ? rules.rules.filter(enabled).map((r) => r.id) : undefined;
   const pool = scanPool(jobs.length, env);
+  // unchanged files of an earlier scan are read back, not analysed (keyed by content, rules, options)
+  const cache = settings.cache ? DiskResultCache.open({ cwd: io.cwd, env }) : null;
   try {
     for (let from = 0; from < jobs.length; from += POOL_CHUNK) {
       const chunk = jobs.slice(from, from + POOL_CHUNK);
@@ -108,7 +116,7 @@ export async function analyzeFiles(jobs: Job[], settings: Settings, io: CliIO, r
       const { report, belowSeverity } = await analyzeChange(
         files,
         // workers load the rules first (~0.5 s each): only big scans repay that
-        { rules, enabledRules, mode, fixes, minSeverity: settings.minSeverity, maxFileBytes: settings.maxFileBytes, minFiles: 200, minLines: 100_000, skipped, afterFile: () => memory.afterFile(), unsorted: true },
+        { rules, enabledRules, mode, fixes, minSeverity: settings.minSeverity, maxFileBytes: settings.maxFileBytes, minFiles: 200, minLines: 100_000, skipped, afterFile: () => memory.afterFile(), unsorted: true, tests: settings.tests, cache },
         pool,
       );
       run.belowSeverity += belowSeverity;

@@ -6,7 +6,7 @@
 import { changedLinesOf } from "./hunks.js";
 import { newReport, finishReport, type Report } from "./report.js";
 import { AnalysisPool, analyzeFileReport, mergeReports, type AnalyzeManyOptions } from "./pool.js";
-import { analyzeManyCached, type CachedFile, type CacheStats, type ResultCache } from "./result-cache.js";
+import { analysisVersion, analyzeManyCached, cacheable, resultKey, type CachedFile, type CacheStats, type ResultCache } from "./result-cache.js";
 import { SEVERITY_RANK, type SkippedFile } from "./finding.js";
 
 export { changedLinesOf };
@@ -41,9 +41,19 @@ export async function analyzeChange(files: CachedFile[], opts: AnalyzeChangeOpti
   if (pool || !afterFile) perFile = await analyzeManyCached(files, run, pool, cache, cacheStats);
   else {
     perFile = [];
+    const version = cache ? analysisVersion() : "";
     for (const f of files) {
-      await afterFile();
-      perFile.push(analyzeFileReport(f, run.rules, run));
+      const key = cache ? resultKey(f, run, version) : undefined;
+      let report = key ? await cache!.get(key) : undefined;
+      if (report) {
+        if (cacheStats) cacheStats.hits++;
+      } else {
+        await afterFile();
+        report = analyzeFileReport(f, run.rules, run);
+        if (cacheStats) cacheStats.analysed++;
+        if (key && cacheable(report)) await cache!.set(key, report);
+      }
+      perFile.push(report);
     }
   }
   const report = newReport();

@@ -107,6 +107,7 @@ export function resultKey(file: CacheKeyInput, opts: Omit<AnalyzeManyOptions, "r
     f: opts.fixes !== false,
     s: opts.minSeverity ?? null,
     b: opts.maxFileBytes ?? null,
+    t: opts.tests ?? "quiet",
   };
   return createHash("sha256")
     .update(JSON.stringify([FORMAT, version, file.path, content, options, patchSignature(file.patch)]))

@@ -3,7 +3,7 @@
  * would, and the review it would post (core/review-plan.ts, as the app plans it).
  *
  * `review --github` (GitHub Actions: post the review with GITHUB_TOKEN) is `runAction` in
- * src/github/action.ts, called from index.ts; until it lands, the flag says it is not available.
+ * src/github/action.ts, called from index.ts.
  */
 import type { RepoConfig } from "../../core/config.js";
 import { planReview, type ReviewPlan } from "../../core/review-plan.js";

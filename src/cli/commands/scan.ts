@@ -23,6 +23,8 @@ export function settingsOf(opts: Options, rules: RuleSet, scope: Scope): Setting
     mode: config.filter,
     minSeverity: opts.minSeverity ?? config.min_severity,
     maxFileBytes: config.max_file_bytes,
+    tests: opts.tests ?? config.tests,
+    cache: !opts.noCache,
     progress: opts.format === "text" && !opts.quiet,
   };
 }
