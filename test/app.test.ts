@@ -65,6 +65,8 @@ def read(f):
 `;
 
 const HANDLERS = { path: "app/handlers.py", base: BASE, head: HEAD };
+// one medium finding (mktemp), for min_severity
+const SCRATCH = { path: "app/scratch.py", base: "import tempfile\n", head: "import tempfile\n\n\ndef scratch():\n    return tempfile.mktemp()\n" };
 
 let app: TestApp;
 beforeEach(async () => {
@@ -470,6 +472,25 @@ test("a later push with the same findings beyond the inline cap posts no review 
 });
 
 describe("repo config", () => {
+  test("findings under min_severity are not reported, and the check counts them", async () => {
+    const gh = new GitHubMock()
+      .token()
+      .checkCreate(7000)
+      .config("min_severity: high\n")
+      .files([HANDLERS, SCRATCH])
+      .contents({ [`${HEAD_SHA}:app/handlers.py`]: HEAD, [`${HEAD_SHA}:app/scratch.py`]: SCRATCH.head })
+      .threads()
+      .review()
+      .checkUpdate(7000);
+    await app.deliver("pull_request", pullRequestPayload());
+    gh.done();
+    const done = gh.completion;
+    expect(done.output.annotations.every((a: { annotation_level: string }) => a.annotation_level === "failure")).toBe(true);
+    // mktemp is medium: left out of the annotations, and counted
+    expect(done.output.annotations.map((a: { path: string }) => a.path)).not.toContain("app/scratch.py");
+    expect(done.output.summary).toMatch(/\nNot reported: (?:.*; )?1 below `min_severity: high`\./);
+  });
+
   test("an invalid config: the check names each problem exactly and the defaults apply", async () => {
     const gh = new GitHubMock()
       .token()

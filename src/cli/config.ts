@@ -5,26 +5,26 @@
  */
 import { readFileSync, existsSync } from "node:fs";
 import { join, resolve, relative, isAbsolute, sep } from "node:path";
-import { parse as parseYaml } from "yaml";
-import { parseConfig, DEFAULT_CONFIG, type RepoConfig } from "../core/config.js";
+import { CONFIG_PATH, configYaml, parseConfig, DEFAULT_CONFIG, type ConfigReader, type ConfigResult, type RepoConfig } from "../core/config.js";
 import { gitRoot } from "./git.js";
 import { InputError } from "./io.js";
 
-export const CONFIG_PATH = join(".github", "hunkguard.yml");
-
-export function readConfigFile(file: string): { config: RepoConfig; problems: string[] } {
-  if (!existsSync(file)) return { config: { ...DEFAULT_CONFIG }, problems: [] };
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, "utf8"));
-  } catch (e) {
-    return { config: { ...DEFAULT_CONFIG }, problems: [`not valid YAML: ${(e as Error).message.split("\n")[0]}`] };
-  }
-  return parseConfig(raw);
-}
-
-export function readRepoConfig(root: string): { config: RepoConfig; problems: string[] } {
-  return readConfigFile(join(root, CONFIG_PATH));
+/** The repo config from a file on disk (no file: the defaults). */
+export function fileConfigReader(file: string): ConfigReader {
+  return {
+    read: async (): Promise<ConfigResult> => {
+      if (!existsSync(file)) return { config: { ...DEFAULT_CONFIG }, problems: [] };
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch (e) {
+        return { config: { ...DEFAULT_CONFIG }, problems: [`the file could not be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`] };
+      }
+      const yaml = configYaml(text);
+      const parsed = parseConfig(yaml.data);
+      return { config: parsed.config, problems: [...yaml.problems, ...parsed.problems] };
+    },
+  };
 }
 
 /** Where a command runs: the repository (or folder) root, its config, and what it selects. */
@@ -41,7 +41,7 @@ export interface Scope {
  * The config for a command run in `cwd`: `--config FILE` when given (it must exist), else
  * `.github/hunkguard.yml` at the git root. Problems are printed; their keys take the default.
  */
-export function loadScope(cwd: string, configFile: string | undefined, warn: (line: string) => void): Scope {
+export async function loadScope(cwd: string, configFile: string | undefined, warn: (line: string) => void): Promise<Scope> {
   const top = gitRoot(cwd);
   const root = top ?? cwd;
   let file: string;
@@ -49,8 +49,8 @@ export function loadScope(cwd: string, configFile: string | undefined, warn: (li
     file = resolve(cwd, configFile);
     if (!existsSync(file)) throw new InputError(`--config ${configFile}: no such file`);
   } else file = join(root, CONFIG_PATH);
-  const name = configFile ?? CONFIG_PATH.split(sep).join("/");
-  const { config, problems } = readConfigFile(file);
+  const name = configFile ?? CONFIG_PATH;
+  const { config, problems } = await fileConfigReader(file).read();
   for (const problem of problems) warn(`hunkguard: ${name}: ${problem} (the default is used)`);
   return { root, inRepo: top !== null, config, configName: name };
 }

@@ -90,7 +90,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       const result = await runAction({ env: env as NodeJS.ProcessEnv, rules, failOn: opts.failOn, minSeverity: opts.minSeverity, configPath: opts.config, write: (line) => io.stdout.write(`${line}\n`) });
       return result.exitCode;
     }
-    const scope = loadScope(io.cwd, opts.config, (line) => io.stderr.write(`${line}\n`));
+    const scope = await loadScope(io.cwd, opts.config, (line) => io.stderr.write(`${line}\n`));
     let run: Run;
     let review: { ctx: ReviewContext; plan: ReviewPlan } | undefined;
     if (opts.command === "review") {

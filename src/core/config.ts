@@ -3,6 +3,7 @@
  * invalid key is reported with the exact problem and its default used, while valid keys still apply.
  */
 import { z } from "zod";
+import { parseDocument } from "yaml";
 import { CATEGORIES } from "./rules/schema.js";
 import type { Rule } from "./rules/load.js";
 import { SEVERITY_RANK, type Severity } from "./finding.js";
@@ -84,6 +85,30 @@ export const VENDORED_PATH = /(?:^|\/)(?:vendor|vendored|_vendor|third_party|thi
 export interface ConfigResult {
   config: RepoConfig;
   problems: string[];
+}
+
+/** Where the repo config lives in a repository (the app reads the default branch's). */
+export const CONFIG_PATH = ".github/hunkguard.yml";
+
+/**
+ * One way to read the repo config, whoever reads it: the app and the Action from GitHub
+ * (`githubConfigReader` in github/config.ts: GraphQL, else REST, `_extends` within the owner's
+ * `.github`), the CLI from disk (`fileConfigReader` in cli/config.ts). Never throws: what cannot be
+ * read or used is a problem, and its keys take their defaults.
+ */
+export interface ConfigReader {
+  read(): Promise<ConfigResult>;
+}
+
+/** The config file's YAML as data: invalid YAML is a problem, and the defaults apply. */
+export function configYaml(text: string): { data: unknown; problems: string[] } {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length) {
+    // the first line says what and where ("… at line 2, column 3:"); the rest is a quote of the file
+    const what = doc.errors[0].message.split("\n")[0].replace(/:$/, "").slice(0, 200);
+    return { data: null, problems: [`the file is not valid YAML (${what}); every key uses its default`] };
+  }
+  return { data: doc.toJS({ maxAliasCount: 100 }), problems: [] };
 }
 
 /** Validate raw config data (already parsed from YAML). Unknown keys and invalid values are problems. */

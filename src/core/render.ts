@@ -355,6 +355,8 @@ export interface CheckSummaryInput {
   inlineAlreadyThere: number;
   configProblems: string[];
   notes: string[];
+  /** findings under the config's `min_severity`: not reported, counted */
+  belowSeverity?: { count: number; minSeverity: Severity };
 }
 
 export function checkTitle(findings: Finding[]): string {
@@ -387,6 +389,7 @@ export function checkSummary(s: CheckSummaryInput): string {
   const counted: string[] = [];
   if (t.suppressed) counted.push(`${t.suppressed} suppressed by comments`);
   if (t.outsideDiff) counted.push(`${t.outsideDiff} on lines this pull request did not change`);
+  if (s.belowSeverity?.count) counted.push(`${s.belowSeverity.count} below \`min_severity: ${s.belowSeverity.minSeverity}\``);
   if (counted.length) out.push("", `Not reported: ${counted.join("; ")}.`);
   if (s.skipped.length) {
     out.push("", "### Files not analysed", "");

@@ -5,12 +5,11 @@
  * the default branch; when the repository has none, the owner's `.github` repository's is used.
  * This is the one place that knows the config's path and how to read it.
  */
-import { parseDocument } from "yaml";
 import type { GitHub, RepoRef } from "./octokit.js";
 import { describeError, statusOf } from "./octokit.js";
-import { DEFAULT_CONFIG, parseLayeredConfig, type ExtendedConfig, type RepoConfig } from "../core/config.js";
+import { CONFIG_PATH, DEFAULT_CONFIG, configYaml, parseLayeredConfig, type ConfigReader, type ExtendedConfig, type RepoConfig } from "../core/config.js";
 
-export const CONFIG_PATH = ".github/hunkguard.yml";
+export { CONFIG_PATH };
 
 /** The repo config's text as found: in the repository, in the owner's `.github` repository, or nowhere. */
 export interface ConfigText {
@@ -60,13 +59,8 @@ export interface ConfigData {
 export function configData(found: ConfigText): ConfigData {
   const problems = found.problem ? [found.problem] : [];
   if (found.text === null) return { data: null, problems };
-  const doc = parseDocument(found.text, { uniqueKeys: true });
-  if (doc.errors.length) {
-    // the first line says what and where ("… at line 2, column 3:"); the rest is a quote of the file
-    const what = doc.errors[0].message.split("\n")[0].replace(/:$/, "").slice(0, 200);
-    return { data: null, problems: [...problems, `the file is not valid YAML (${what}); every key uses its default`] };
-  }
-  return { data: doc.toJS({ maxAliasCount: 100 }), problems };
+  const parsed = configYaml(found.text);
+  return { data: parsed.data, problems: [...problems, ...parsed.problems] };
 }
 
 /**
@@ -151,6 +145,11 @@ export async function readConfigRest(gh: GitHub, repo: RepoRef, start?: { text: 
 export async function resolveConfig(gh: GitHub, repo: RepoRef, read: ConfigText | undefined, override?: ConfigOverride): Promise<{ config: RepoConfig; problems: string[] }> {
   const resolved = await resolveRepoConfig(gh, repo, override?.text !== undefined ? { text: override.text, from: "repository" } : read);
   return override?.settings ? { ...resolved, config: { ...resolved.config, ...override.settings } } : resolved;
+}
+
+/** The repo config as the app and the Action read it from GitHub (see `resolveConfig`). */
+export function githubConfigReader(gh: GitHub, repo: RepoRef, read: ConfigText | undefined, override?: ConfigOverride): ConfigReader {
+  return { read: () => resolveConfig(gh, repo, read, override) };
 }
 
 /**

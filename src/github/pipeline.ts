@@ -6,7 +6,7 @@ import type { AppIdentity, GitHub, LimitPolicy, RepoRef } from "./octokit.js";
 import { DEFAULT_LIMIT_POLICY, appIdOf, appIdentityFromApi, boundRequests, describeError, statusOf } from "./octokit.js";
 import { CheckRun, completedRuns, type CheckRunIdentity, type CheckSink, type Conclusion } from "./check.js";
 import { listChangedFiles, prepareFiles, readContentsAndConfig } from "./files.js";
-import { resolveConfig, type ConfigOverride } from "./config.js";
+import { githubConfigReader, type ConfigOverride } from "./config.js";
 import { matchPosted, planReview, postReview, readPullState, resolveFixedThreads, type PostedMatch, type PullState } from "./review.js";
 import { DEFAULT_CONFIG, parseLayeredConfig, pathSelector, ruleFilter, failsCheck, type RepoConfig } from "../core/config.js";
 import { newReport, notAnalysed, unanalysedNote, unanalysedTitle } from "../core/report.js";
@@ -261,7 +261,7 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckSink, out
   const likely = pathSelector(DEFAULT_CONFIG);
   const read = await readContentsAndConfig(gh, target.repo, files.filter((f) => f.status !== "removed" && likely(f.path)), { headSha: target.headSha, baseSha });
   inTime();
-  const { config, problems } = await resolveConfig(gh, target.repo, read.config, deps.configOverride);
+  const { config, problems } = await githubConfigReader(gh, target.repo, read.config, deps.configOverride).read();
   inTime();
 
   // 3. drafts (when the config says so) and pull requests without Python end here
@@ -284,7 +284,7 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckSink, out
   const enabled = ruleFilter(config);
   const blobs = new Map(python.map((f) => [f.path, f.sha]));
   outcome.cache = { hits: 0, analysed: 0 };
-  const { report } = await analyzeChange(
+  const { report, belowSeverity } = await analyzeChange(
     prepared.sources.map((s) => ({ path: s.path, text: s.text, patch: prepared.patches.get(s.path), contentId: /^[0-9a-f]{40}$/.test(blobs.get(s.path) ?? "") ? blobs.get(s.path) : undefined })),
     {
       rules,
@@ -376,6 +376,7 @@ async function run(deps: PipelineDeps, target: PullTarget, check: CheckSink, out
     inlineAlreadyThere: plan.alreadyPosted.length,
     configProblems: problems,
     notes,
+    ...(config.min_severity ? { belowSeverity: { count: belowSeverity, minSeverity: config.min_severity } } : {}),
   });
   outcome.conclusion = conclusion;
   outcome.title = checkTitle(report.findings) + (unanalysed.length || truncated ? `; ${unanalysedTitle(unanalysed, truncated)}` : "");
