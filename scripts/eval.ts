@@ -594,7 +594,7 @@ export function hunkguardInfo(bin: string): ToolInfo {
 }
 
 function runHunkGuard(bin: string, cwd: string, paths: string[], extra: string[]): RunResult {
-  const data = runJson(process.execPath, [bin, "scan", "--format", "json", "--fail-on", "never", "--no-fixes", ...extra, ...paths], cwd, "hunkguard scan") as {
+  const data = runJson(process.execPath, [bin, "scan", "--format", "json", "--fail-on", "never", "--no-fixes", "--no-cache", ...extra, ...paths], cwd, "hunkguard scan") as {
     findings?: { rule: string; category: string; path: string; line: number; endLine: number }[];
     skipped?: { path: string; reason: string }[];
   };
