@@ -104,7 +104,11 @@ export function matchRules(model: FileModel, rules: RuleSet, enabled?: (rule: Ru
       if (rule.match.secrets) matches.push(...secretMatches(model, rule, rule.match.secrets));
       if (rule.match.text) matches.push(...textMatches(model, rule, rule.match.text));
       if (rule.match.strings) matches.push(...stringMatches(model, rule, rule.match.strings));
-      if (rule.match.taint) matches.push(...taintSinkMatches(model, rule, rule.match.taint, rules));
+      if (rule.match.taint) {
+        // a call this rule's patterns already reported (a built value that is also tainted) is reported once
+        const taken = new Set(matches.filter((m) => m.rule === rule && m.call).map((m) => m.call!.start));
+        matches.push(...taintSinkMatches(model, rule, rule.match.taint, rules).filter((m) => !m.call || !taken.has(m.call.start)));
+      }
       if (rule.code?.match) matches.push(...rule.code.match(model, rule, rules.taintSources));
     } catch (e) {
       // a stop asked for by the checkpoint is not this rule's failure
@@ -175,6 +179,7 @@ function fileSilences(model: FileModel, rule: Rule): boolean {
         return left?.type === "attribute" && names.has(model.text(left.childForFieldName("attribute")!));
       });
     }
+    if (!out && u.lacks_text !== undefined) out = !new RegExp(u.lacks_text, "i").test(model.source);
     memo.set(rule, out);
   }
   return out;

@@ -304,6 +304,18 @@ export const UnlessFile = z
     calls: z.array(z.string()).optional(),
     /** the file assigns an attribute of this name anywhere: `TarFile.extraction_filter = …` */
     assigns_attribute: z.array(z.string()).optional(),
+    /** the file's text nowhere matches this regular expression (a template environment in a file that never mentions HTML) */
+    lacks_text: z
+      .string()
+      .refine((r) => {
+        try {
+          new RegExp(r);
+          return true;
+        } catch {
+          return false;
+        }
+      }, "not a valid regular expression")
+      .optional(),
   })
   .strict();
 
