@@ -75,12 +75,27 @@ class TaintReader {
     f = { params: new Map(), uploads: new Set(), guarded: false, guardAt: Number.POSITIVE_INFINITY, flaskRequest: false };
     this.facts.set(fn.id, f);
     const outer = fnScope.parent ?? model.module;
+    let fastapiRoute = false;
     if (this.framework) {
       for (const r of routesOf(model, fn, outer, this.framework)) {
         for (const p of r.path ? pathParameters(r.path) : []) f.params.set(p, `the route parameter \`${p}\``);
+        if (this.framework === "fastapi") fastapiRoute = true;
       }
     }
     const params = fn.childForFieldName("parameters");
+    // FastAPI: a route's plain `str` parameter (no default call such as `Depends(...)`) is a query parameter
+    if (fastapiRoute) {
+      for (const p of params?.namedChildren ?? []) {
+        if (p.type !== "typed_parameter" && p.type !== "typed_default_parameter") continue;
+        const name = p.childForFieldName("name") ?? p.namedChildren.find((c) => c.type === "identifier");
+        const type = p.childForFieldName("type");
+        const dflt = p.childForFieldName("value");
+        if (!name || name.type !== "identifier" || !type || (dflt && dflt.type === "call")) continue;
+        if (!/^(?:str|Optional\[str\]|str\s*\|\s*None)$/.test(model.text(type))) continue;
+        const pn = model.text(name);
+        if (pn !== "self" && pn !== "request" && !f.params.has(pn)) f.params.set(pn, `the query parameter \`${pn}\``);
+      }
+    }
     // AWS Lambda: `def handler(event, context)` — the event is the caller's
     if (this.lambda && params && /^\(\s*event\s*,\s*context\s*\)$/.test(model.text(params))) f.params.set("event", "the Lambda event");
     for (const p of params?.namedChildren ?? []) {
