@@ -25,16 +25,18 @@ function isServerCall(name: string): boolean {
 }
 
 /** The constant address a node holds, when it is one that means "every interface". */
-function anyHost(model: FileModel, call: CallSite, n: Node, withPort: boolean): string | null {
+function anyHost(model: FileModel, call: CallSite, n: Node, withPort: boolean, empty = false): string | null {
   const v = model.classify(n, call.scope);
   if (v.kind !== "constant" || v.value === undefined) return null;
   if (ANY_HOST.test(v.value)) return v.value;
+  // `("", 80)`: the empty host of a socket address is INADDR_ANY
+  if (empty && v.value === "" && n.type === "string") return v.value;
   if (withPort && ANY_HOST_PORT.test(v.value)) return v.value;
   return null;
 }
 
 function bindAllHost({ model }: MatchContext<unknown>): Hit<string>[] {
-  if (!/0\.0\.0\.0|["']::["']|\[::\]/.test(model.source)) return [];
+  if (!/0\.0\.0\.0|["']::["']|\[::\]|\(\s*(?:""|'')\s*,/.test(model.source)) return [];
   const hits: Hit<string>[] = [];
   for (const call of model.calls) {
     if (!model.inFocus(call.start)) continue;
@@ -53,8 +55,8 @@ function bindAllHost({ model }: MatchContext<unknown>): Hit<string>[] {
       } else if (a.type === "tuple" && positional === 0) {
         // sock.bind(("0.0.0.0", 80)), HTTPServer(("0.0.0.0", 80), Handler)
         const first = a.namedChildren[0];
-        const v = first ? anyHost(model, call, first, false) : null;
-        if (v) found = { node: first, value: v };
+        const v = first ? anyHost(model, call, first, false, a.namedChildren.length === 2) : null;
+        if (v !== null) found = { node: first, value: v };
       } else if (a.type !== "comment" && !a.type.endsWith("splat")) {
         // app.run("0.0.0.0"), make_server("0.0.0.0", 80, app), server.add_insecure_port("[::]:50051")
         const v = anyHost(model, call, a, name.startsWith("add_") || name === "listen");
@@ -66,7 +68,7 @@ function bindAllHost({ model }: MatchContext<unknown>): Hit<string>[] {
           node: found.node,
           call,
           callee: model.text(call.fn),
-          message: `\`${model.text(call.fn)}\` listens on every network interface (\`${found.value}\`): anyone who can reach the host can reach the service.`,
+          message: `\`${model.text(call.fn)}\` listens on every network interface (\`${found.value || '""'}\`): anyone who can reach the host can reach the service.`,
           data: found.value,
         });
         break;
@@ -85,7 +87,7 @@ function bindHostFromEnv({ model, match, data }: FixContext<unknown, string>): F
   const call = match.call;
   if (!call || node.type !== "string") return { decline: "the address comes from a name; change it where it is defined" };
   const value = data;
-  const loopback = value === "0.0.0.0" ? "127.0.0.1" : value === "::" ? "::1" : null;
+  const loopback = value === "0.0.0.0" || value === "" ? "127.0.0.1" : value === "::" ? "::1" : null;
   if (!loopback) return { decline: "the address carries a port; read it from the environment (`os.environ.get(...)`) with a loopback default" };
   const q = stringQuote(model, node);
   if (!q || q.prefix || q.quote.length !== 1) return { decline: "an unusual string literal" };

@@ -29,7 +29,7 @@ const SINKS: Record<string, [number, string]> = {
   "aiohttp.web.FileResponse": [0, "path"],
   "aiohttp.web_fileresponse.FileResponse": [0, "path"],
 };
-const SINK_LAST = new Set(["send_file", "open", "listdir", "scandir", "remove", "unlink", "copy", "copyfile", "copy2", "move", "rmtree", "FileResponse"]);
+const SINK_LAST = new Set(["download_file", "send_file", "open", "listdir", "scandir", "remove", "unlink", "copy", "copyfile", "copy2", "move", "rmtree", "FileResponse"]);
 /** methods of a path object that read or write the file it names */
 const PATH_METHODS = new Set(["read_text", "read_bytes", "write_text", "write_bytes", "open"]);
 
@@ -58,27 +58,46 @@ interface FunctionFacts {
   /** parameters holding an UploadFile (their `.filename` is the client's) */
   uploads: Set<string>;
   guarded: boolean;
+  /** where the first check or cleaning call starts: a check after the sink does not protect it */
+  guardAt: number;
   flaskRequest: boolean;
 }
 
 class TaintReader {
   private facts = new Map<Node["id"], FunctionFacts>();
-  constructor(private model: FileModel, private framework: "flask" | "fastapi" | null, private aiohttp = false) {}
+  constructor(private model: FileModel, private framework: "flask" | "fastapi" | null, private aiohttp = false, private lambda = false) {}
 
   functionFacts(fnScope: Scope): FunctionFacts {
     const fn = fnScope.node!;
     let f = this.facts.get(fn.id);
     if (f) return f;
     const model = this.model;
-    f = { params: new Map(), uploads: new Set(), guarded: false, flaskRequest: false };
+    f = { params: new Map(), uploads: new Set(), guarded: false, guardAt: Number.POSITIVE_INFINITY, flaskRequest: false };
     this.facts.set(fn.id, f);
     const outer = fnScope.parent ?? model.module;
+    let fastapiRoute = false;
     if (this.framework) {
       for (const r of routesOf(model, fn, outer, this.framework)) {
         for (const p of r.path ? pathParameters(r.path) : []) f.params.set(p, `the route parameter \`${p}\``);
+        if (this.framework === "fastapi") fastapiRoute = true;
       }
     }
     const params = fn.childForFieldName("parameters");
+    // FastAPI: a route's plain `str` parameter (no default call such as `Depends(...)`) is a query parameter
+    if (fastapiRoute) {
+      for (const p of params?.namedChildren ?? []) {
+        if (p.type !== "typed_parameter" && p.type !== "typed_default_parameter") continue;
+        const name = p.childForFieldName("name") ?? p.namedChildren.find((c) => c.type === "identifier");
+        const type = p.childForFieldName("type");
+        const dflt = p.childForFieldName("value");
+        if (!name || name.type !== "identifier" || !type || (dflt && dflt.type === "call")) continue;
+        if (!/^(?:str|Optional\[str\]|str\s*\|\s*None)$/.test(model.text(type))) continue;
+        const pn = model.text(name);
+        if (pn !== "self" && pn !== "request" && !f.params.has(pn)) f.params.set(pn, `the query parameter \`${pn}\``);
+      }
+    }
+    // AWS Lambda: `def handler(event, context)` — the event is the caller's
+    if (this.lambda && params && /^\(\s*event\s*,\s*context\s*\)$/.test(model.text(params))) f.params.set("event", "the Lambda event");
     for (const p of params?.namedChildren ?? []) {
       const name = p.childForFieldName("name") ?? (p.type === "identifier" ? p : p.namedChildren.find((c) => c.type === "identifier"));
       if (!name || name.type !== "identifier") continue;
@@ -104,11 +123,11 @@ class TaintReader {
         const last = callee?.type === "attribute" ? callee.childForFieldName("attribute") : callee;
         if (last && GUARDS.has(model.text(last))) {
           f.guarded = true;
-          break;
+          f.guardAt = Math.min(f.guardAt, n.startIndex);
         }
       } else if (n.type === "comparison_operator" && /["']\.\.["']/.test(model.text(n))) {
         f.guarded = true;
-        break;
+        f.guardAt = Math.min(f.guardAt, n.startIndex);
       }
     }
     return f;
@@ -143,11 +162,15 @@ class TaintReader {
           if (found.binding.kind !== "local" || found.scope !== fnScope) break;
           // every value the name is given before this point in the function
           const values: Node[] = [];
+          let loopTarget = false;
           for (const b of found.scope.bindings.get(name)!) {
-            if (b.at > n.startIndex || !b.value || followed.has(b)) continue;
+            if (b.at > n.startIndex || followed.has(b)) continue;
             followed.add(b);
-            values.push(b.value);
+            if (b.value) values.push(b.value);
+            else loopTarget = true;
           }
+          // `for record in event["Records"]`: the items of what is iterated
+          if (loopTarget) values.push(...this.loopSources(fnScope, name, n.startIndex));
           push(values, fnScope);
           break;
         }
@@ -163,6 +186,14 @@ class TaintReader {
           }
           if (n.type !== "call") break;
           const fn = n.childForFieldName("function")!;
+          // `_tmp_path(key)`: a function of this module that returns a path built from its parameter
+          if (fn.type === "identifier") {
+            const through = this.helperArguments(n, sc);
+            if (through.length) {
+              push(through, sc);
+              break;
+            }
+          }
           if (model.resolve(fn, sc).some((q) => PROPAGATE.has(q))) {
             push(argValues(n), sc);
             break;
@@ -201,6 +232,77 @@ class TaintReader {
       }
     }
     return null;
+  }
+
+  /** The iterables of the `for` loops of a function that bind `name` before `at`. */
+  private loopSources(fnScope: Scope, name: string, at: number): Node[] {
+    const model = this.model;
+    const out: Node[] = [];
+    for (const n of walk(fnScope.node!)) {
+      if (n.type !== "for_statement" || n.startIndex > at) continue;
+      const left = n.childForFieldName("left");
+      const right = n.childForFieldName("right");
+      if (left?.type === "identifier" && model.text(left) === name && right) out.push(right);
+    }
+    return out;
+  }
+
+  private helperSummaries = new Map<Node["id"], number[] | "pending">();
+
+  /**
+   * The arguments of a call to a plain function defined at the top of this module whose returned
+   * value is a path built from those parameters (and that never checks it): the call's result carries them.
+   */
+  private helperArguments(call: Node, scope: Scope): Node[] {
+    const model = this.model;
+    const fn = call.childForFieldName("function")!;
+    const found = model.lookup(model.text(fn), scope, fn.startIndex);
+    if (!found || found.binding.kind !== "function" || found.scope !== model.module) return [];
+    const def = model.module.bindings.get(model.text(fn))!.filter((b) => b.kind === "function");
+    if (def.length !== 1) return [];
+    const helperScope = this.scopeOfFunction(model.text(fn));
+    if (!helperScope) return [];
+    const helper = helperScope.node!;
+    let summary = this.helperSummaries.get(helper.id);
+    if (summary === undefined) {
+      this.helperSummaries.set(helper.id, "pending");
+      summary = this.summarise(helperScope);
+      this.helperSummaries.set(helper.id, summary);
+    }
+    if (summary === "pending" || !summary.length) return [];
+    const args = call.childForFieldName("arguments")?.namedChildren ?? [];
+    if (args.some((a) => a.type !== "identifier" && a.type !== "attribute" && a.type !== "subscript" && a.type !== "call" && a.type !== "string")) return [];
+    return summary.flatMap((i) => (args[i] ? [args[i]] : []));
+  }
+
+  private scopeOfFunction(name: string): Scope | null {
+    const model = this.model;
+    const f = model.functions.find((x) => x.scope.parent === model.module && x.node.parent?.type !== "decorated_definition" && model.text(x.node.childForFieldName("name")!) === name);
+    return f?.scope ?? null;
+  }
+
+  /** Which positional parameters the function's returned values are built from. */
+  private summarise(helperScope: Scope): number[] {
+    const model = this.model;
+    const helper = helperScope.node!;
+    const facts = this.functionFacts(helperScope);
+    if (facts.guarded) return [];
+    const names = (helper.childForFieldName("parameters")?.namedChildren ?? []).map((p) => (p.type === "identifier" ? model.text(p) : null));
+    const saved = new Map(facts.params);
+    names.forEach((nm, i) => nm && facts.params.set(nm, `\u0000${i}`));
+    const out = new Set<number>();
+    try {
+      for (const n of walk(helper)) {
+        if (n.type !== "return_statement") continue;
+        const e = n.namedChild(0);
+        if (!e || innermostFunction(n)?.id !== helper.id) continue;
+        const s = this.source(e, helperScope, helperScope);
+        if (s?.startsWith("\u0000")) out.add(Number(s.slice(1)));
+      }
+    } finally {
+      facts.params = saved;
+    }
+    return [...out];
   }
 
   /** The attribute names along an access chain and the identifier it starts from (`a.b["k"].c()` → a, [b, c]). */
@@ -269,7 +371,17 @@ class TaintReader {
   }
 }
 
+function innermostFunction(n: Node): Node | null {
+  for (let p = n.parent; p; p = p.parent) if (p.type === "function_definition" || p.type === "lambda") return p;
+  return null;
+}
+
 function sinkPath(model: FileModel, call: CallSite): { callee: string; path: Node } | null {
+  // boto3: `s3.download_file(Bucket, Key, Filename)` writes the local file
+  if (call.lastName === "download_file" && call.fnType === "attribute" && importsModule(model, ["boto3"])) {
+    const path = argument(model, call, 2, "Filename");
+    return path ? { callee: `${model.text(call.fn)}`, path } : null;
+  }
   if (SINK_LAST.has(calleeName(model, call))) {
     const callee = model.calleeNames(call).find((q) => SINKS[q] !== undefined);
     if (callee) {
@@ -310,8 +422,9 @@ function requestPathTraversal({ model }: MatchContext<unknown>): Hit<undefined>[
   const framework = webFile(model);
   const django = importsModule(model, ["django", "rest_framework"]);
   const aiohttp = importsModule(model, ["aiohttp"]);
-  if (!framework && !django && !aiohttp) return [];
-  const reader = new TaintReader(model, framework, aiohttp);
+  const lambda = /def\s+\w+\s*\(\s*event\s*,\s*context\s*\)/.test(model.source);
+  if (!framework && !django && !aiohttp && !lambda) return [];
+  const reader = new TaintReader(model, framework, aiohttp, lambda);
   const hits: Hit<undefined>[] = [];
   for (const call of model.calls) {
     if (!model.inFocus(call.start)) continue;
@@ -323,7 +436,8 @@ function requestPathTraversal({ model }: MatchContext<unknown>): Hit<undefined>[
     if (!sink) continue;
     const source = reader.source(sink.path, call.scope, fnScope);
     if (!source) continue;
-    if (reader.functionFacts(fnScope).guarded) continue;
+    // a check before the sink (or inside its call) protects it; one only after it cannot
+    if (reader.functionFacts(fnScope).guardAt < call.node.endIndex) continue;
     hits.push({
       node: call.node,
       call,

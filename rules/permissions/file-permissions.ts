@@ -1,5 +1,6 @@
 /** chmod with a constant mode that lets every account write the path (B103); the fix drops the world-write bit. */
 import type { Node } from "../../src/core/python.js";
+import type { CallSite, FileModel, Scope } from "../../src/core/scope.js";
 import type { FixContext, FixDecline, FixProposal, Hit, MatchContext } from "../../src/core/types.js";
 import { defineRule, NO_OPTIONS } from "../../src/core/rule-code.js";
 import { argument } from "../../src/core/args.js";
@@ -19,6 +20,34 @@ const CHMOD: Record<string, number> = {
 const WORLD_WRITE = 0o002;
 const STICKY = 0o1000;
 
+/** `def f(p: Path): p.chmod(…)`: the receiver is a parameter annotated as a pathlib path. */
+function pathParameterReceiver(model: FileModel, call: CallSite): boolean {
+  if (call.fnType !== "attribute") return false;
+  const obj = call.fn.childForFieldName("object");
+  if (!obj || obj.type !== "identifier") return false;
+  const name = model.text(obj);
+  const found = model.lookup(name, call.scope, obj.startIndex);
+  if (!found || found.binding.kind !== "param" || !found.scope.node) return false;
+  for (const p of found.scope.node.childForFieldName("parameters")?.namedChildren ?? []) {
+    const id = p.childForFieldName("name") ?? p.namedChildren.find((c) => c.type === "identifier");
+    if (!id || model.text(id) !== name) continue;
+    const type = p.childForFieldName("type");
+    const t = type?.namedChild(0) ?? type;
+    return !!t && model.resolve(t, found.scope.parent ?? model.module).some((q) => /^pathlib\.(Path|PosixPath|WindowsPath)$/.test(q));
+  }
+  return false;
+}
+
+/** a mode `a | b` where one operand is `stat.S_IWOTH` or `stat.S_IRWXO` (the rest need not be constant) */
+function addsWorldWrite(model: FileModel, n: Node, scope: Scope): boolean {
+  if (n.type === "parenthesized_expression") return !!n.namedChild(0) && addsWorldWrite(model, n.namedChild(0)!, scope);
+  if (n.type === "binary_operator" && model.text(n.childForFieldName("operator")!) === "|") {
+    return addsWorldWrite(model, n.childForFieldName("left")!, scope) || addsWorldWrite(model, n.childForFieldName("right")!, scope);
+  }
+  if (n.type === "identifier" || n.type === "attribute") return model.resolve(n, scope).some((q) => q === "stat.S_IWOTH" || q === "stat.S_IRWXO");
+  return false;
+}
+
 function chmodMode({ model }: MatchContext<unknown>): Hit<Node>[] {
   if (!model.source.includes("chmod")) return [];
   const hits: Hit<Node>[] = [];
@@ -26,11 +55,13 @@ function chmodMode({ model }: MatchContext<unknown>): Hit<Node>[] {
     if (!model.inFocus(call.start)) continue;
     const name = calleeName(model, call);
     if (name !== "chmod" && name !== "fchmod" && name !== "lchmod") continue;
-    const callee = model.calleeNames(call).find((q) => CHMOD[q] !== undefined);
+    const callee = model.calleeNames(call).find((q) => CHMOD[q] !== undefined) ?? (pathParameterReceiver(model, call) ? "pathlib.Path().chmod" : undefined);
     if (!callee) continue;
     const modeNode = argument(model, call, CHMOD[callee], "mode");
     if (!modeNode) continue;
-    const mode = constantInt(model, modeNode, call.scope);
+    let mode = constantInt(model, modeNode, call.scope);
+    // `st.st_mode | stat.S_IWOTH`: whatever the rest, the world-write bit is added
+    if (mode === null && addsWorldWrite(model, modeNode, call.scope)) mode = WORLD_WRITE;
     if (mode === null || !(mode & WORLD_WRITE)) continue;
     // a sticky world-writable directory (0o1777, like /tmp) is shared on purpose
     if (mode & STICKY) continue;

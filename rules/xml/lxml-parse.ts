@@ -32,7 +32,7 @@ function entitiesOff(model: FileModel, call: CallSite | Node, scope: CallSite["s
 }
 
 /** The parser a parse call is given: its constructor call when it can be seen, else why not. */
-function parserVerdict(model: FileModel, call: CallSite, parserNode: Node): ParserVerdict {
+function parserVerdict(model: FileModel, call: CallSite, parserNode: Node, origin?: { node?: Node }): ParserVerdict {
   let n: Node | null = parserNode;
   let scope = call.scope;
   if (n.type === "identifier") {
@@ -41,6 +41,8 @@ function parserVerdict(model: FileModel, call: CallSite, parserNode: Node): Pars
     if (!found || found.binding.kind !== "local" || !found.binding.value || found.scope.bindings.get(name)!.length !== 1) return "unknown";
     n = found.binding.value;
     scope = found.scope;
+    // `parser = etree.XMLParser(...)` earlier in the same function: the finding starts there
+    if (origin && scope === call.scope) origin.node = n;
   }
   if (n.type !== "call") return "unknown";
   const fn = n.childForFieldName("function");
@@ -64,17 +66,19 @@ function lxmlParse({ model }: MatchContext<unknown>): Hit<Node | null>[] {
     if (hasKwargsSplat(call)) continue;
     let verdict: ParserVerdict;
     let parserNode: Node | null = null;
+    const origin: { node?: Node } = {};
     if (name === "iterparse") {
       verdict = entitiesOff(model, call, call.scope);
     } else {
       parserNode = argument(model, call, 1, "parser");
-      verdict = parserNode ? parserVerdict(model, call, parserNode) : "unsafe";
+      verdict = parserNode ? parserVerdict(model, call, parserNode, origin) : "unsafe";
     }
     if (verdict === "safe" || verdict === "unknown") continue;
     hits.push({
       node: call.node,
       call,
       callee,
+      ...(origin.node ? { origin: origin.node } : {}),
       ...(verdict === "explicit" ? { severity: "high" as const, confidence: "high" as const } : {}),
       message: verdict === "explicit"
         ? `\`${callee}\` parses with \`resolve_entities=True\`: a document can read local files and reach internal URLs (XXE).`
