@@ -72,7 +72,7 @@ export default defineRule({
       });
     }
     // Django: PASSWORD_HASHERS = ["…MD5PasswordHasher", …] — the first hasher hashes every new password
-    for (const a of model.assignments) {
+    for (const a of model.source.includes("PASSWORD_HASHERS") ? model.assignments : []) {
       const left = a.left;
       const right = a.right;
       if (!left || !right || model.text(left) !== "PASSWORD_HASHERS" || (right.type !== "list" && right.type !== "tuple")) continue;

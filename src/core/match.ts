@@ -236,6 +236,8 @@ function targetHolds(model: FileModel, left: Node, scope: Scope, t: AssignmentPa
     obj = left.childForFieldName("value");
   }
   if (t.object && (!obj || !objectHolds(model, obj, scope, t.object))) return false;
+  // `a.b = …` resolves to names ending in `.b` (see FileModel.resolve): no other name can match
+  if (t.resolves && left.type === "attribute" && !t.resolves.some((q) => q.endsWith(`.${model.text(left.childForFieldName("attribute")!)}`))) return false;
   if (t.resolves && !model.resolve(left, scope).some((q) => t.resolves!.includes(q))) return false;
   return true;
 }
