@@ -72,9 +72,9 @@ export default defineRule({
       });
     }
     // Django: PASSWORD_HASHERS = ["…MD5PasswordHasher", …] — the first hasher hashes every new password
-    for (const a of model.assignments) {
-      const left = a.node.childForFieldName("left");
-      const right = a.node.childForFieldName("right");
+    for (const a of model.source.includes("PASSWORD_HASHERS") ? model.assignments : []) {
+      const left = a.left;
+      const right = a.right;
       if (!left || !right || model.text(left) !== "PASSWORD_HASHERS" || (right.type !== "list" && right.type !== "tuple")) continue;
       const first = right.namedChildren.find((c) => c.type !== "comment");
       const v = first ? constantString(model, first) : null;

@@ -38,8 +38,7 @@ function celeryPickle({ model }: MatchContext<unknown>): Hit<undefined>[] {
   const celery = importsModule(model, ["celery", "kombu"]);
   let configModule = celery;
   if (!configModule) {
-    for (const { node, scope } of model.assignments) {
-      const left = node.childForFieldName("left");
+    for (const { left, scope } of model.assignments) {
       if (scope === model.module && left?.type === "identifier" && CELERY_SETTINGS.test(model.text(left))) {
         configModule = true;
         break;
@@ -57,10 +56,11 @@ function celeryPickle({ model }: MatchContext<unknown>): Hit<undefined>[] {
           : `\`${name} = "pickle"\` sends tasks pickled, and workers must accept pickle to read them: whoever can put a message on the broker runs code on the workers.`,
     });
   };
-  for (const { node, scope } of model.assignments) {
+  for (const site of model.assignments) {
+    const { node, scope } = site;
     if (!model.inFocus(node.startIndex)) continue;
-    const left = node.childForFieldName("left");
-    const right = node.childForFieldName("right");
+    const left = site.left;
+    const right = site.right;
     if (!left || !right) continue;
     let name: string;
     if (left.type === "identifier") {

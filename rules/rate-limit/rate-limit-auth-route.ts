@@ -70,10 +70,11 @@ interface LimiterInstance {
 
 function limiterInstances(model: FileModel): LimiterInstance[] {
   const out: LimiterInstance[] = [];
-  for (const { node, scope } of model.assignments) {
+  for (const site of model.assignments) {
+    const { node, scope } = site;
     if (scope !== model.module) continue;
-    const left = node.childForFieldName("left");
-    const right = node.childForFieldName("right");
+    const left = site.left;
+    const right = site.right;
     if (left?.type !== "identifier" || right?.type !== "call") continue;
     const fn = right.childForFieldName("function")!;
     const kind = model.resolve(fn, scope).map((q) => LIMITER_CLASSES[q]).find(Boolean);

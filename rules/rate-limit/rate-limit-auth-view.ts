@@ -131,7 +131,8 @@ export default defineRule({
       if (resolved.some((r) => AUTH_FUNCTIONS.has(r))) hits.push({ node: v, message: "A token or login view is mounted with no rate limit or lockout: unlimited attempts let anyone guess passwords." });
     }
     // DRF: class LoginView(APIView) whose methods authenticate, with no throttle_classes
-    for (const cls of model.parsed.tree.rootNode.descendantsOfType("class_definition")) {
+    // a base resolves to rest_framework only through an import that names it
+    for (const cls of model.source.includes("rest_framework") ? model.parsed.tree.rootNode.descendantsOfType("class_definition") : []) {
       if (!model.inFocus(cls.startIndex)) continue;
       const name = cls.childForFieldName("name");
       const supers = cls.childForFieldName("superclasses");

@@ -5,7 +5,7 @@
  * (`if password == "…"`). Fix: read the key from the environment when the file imports `os`.
  */
 import { defineRule, NO_OPTIONS } from "../../src/core/rule-code.js";
-import type { Node } from "../../src/core/python.js";
+import { descendantsOfTypes, type Node } from "../../src/core/python.js";
 import type { FileModel } from "../../src/core/scope.js";
 import type { Hit } from "../../src/core/types.js";
 import { argument } from "../../src/core/args.js";
@@ -93,8 +93,11 @@ export default defineRule<Record<string, never>, Data>({
       if (v === null || !looksLikeLiteralKey(v) || hasTokenFormat(model.text(arg))) continue;
       hits.push({ node: arg, call, callee, message: `${slot.what[0].toUpperCase()}${slot.what.slice(1)} is a literal passed to \`${callee}\`: everyone who can read the code can forge or read what it protects.`, data: { env: slot.env } });
     }
-    for (const cmp of model.parsed.tree.rootNode.descendantsOfType("comparison_operator")) {
-      if (cmp.namedChildCount !== 2 || !model.inFocus(cmp.startIndex)) continue;
+    const comparisons = descendantsOfTypes(model.parsed.tree.rootNode, ["comparison_operator"]);
+    for (let i = 0; i < comparisons.length; i++) {
+      if (!model.inFocus(comparisons.start(i))) continue;
+      const cmp = comparisons.node(i);
+      if (cmp.namedChildCount !== 2) continue;
       const op = cmp.children.find((c) => !c.isNamed)?.type;
       if (op !== "==" && op !== "!=") continue;
       const [a, b] = cmp.namedChildren;

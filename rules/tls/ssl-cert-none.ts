@@ -90,9 +90,10 @@ function sslCertNone({ model }: MatchContext<unknown>): Hit<undefined>[] {
   }
   // check_hostname = False is reported beside verify_mode = CERT_NONE: each line turns off a check
   const hostnameOff: { node: Node }[] = [];
-  for (const { node, scope } of model.assignments) {
-    const left = node.childForFieldName("left");
-    const right = node.childForFieldName("right");
+  for (const site of model.assignments) {
+    const { node, scope } = site;
+    const left = site.left;
+    const right = site.right;
     if (left?.type !== "attribute" || !right) continue;
     const attr = model.text(left.childForFieldName("attribute")!);
     if (attr !== "verify_mode" && attr !== "check_hostname") continue;

@@ -174,8 +174,7 @@ function fileSilences(model: FileModel, rule: Rule): boolean {
     }
     if (!out && u.assigns_attribute?.length) {
       const names = new Set(u.assigns_attribute);
-      out = model.assignments.some(({ node }) => {
-        const left = node.childForFieldName("left");
+      out = model.assignments.some(({ left }) => {
         return left?.type === "attribute" && names.has(model.text(left.childForFieldName("attribute")!));
       });
     }
@@ -204,10 +203,11 @@ function assignmentMatches(model: FileModel, rule: Rule, patterns: AssignmentPat
   // a target's attribute or key is written in the file: most files have none of them
   const words = patterns.map((p) => p.target.attribute ?? p.target.key ?? null);
   if (words.every((w) => w !== null && !model.source.includes(w))) return out;
-  for (const { node, scope } of model.assignments) {
+  for (const site of model.assignments) {
+    const { node, scope } = site;
     if (!model.inFocus(startOf(node))) continue;
-    const left = node.childForFieldName("left");
-    const right = node.childForFieldName("right");
+    const left = site.left;
+    const right = site.right;
     if (!left || !right) continue;
     for (const p of patterns) {
       if (p.imports && !importsModule(model, p.imports)) continue;
@@ -241,6 +241,8 @@ function targetHolds(model: FileModel, left: Node, scope: Scope, t: AssignmentPa
     obj = left.childForFieldName("value");
   }
   if (t.object && (!obj || !objectHolds(model, obj, scope, t.object))) return false;
+  // `a.b = …` resolves to names ending in `.b` (see FileModel.resolve): no other name can match
+  if (t.resolves && left.type === "attribute" && !t.resolves.some((q) => q.endsWith(`.${model.text(left.childForFieldName("attribute")!)}`))) return false;
   if (t.resolves && !model.resolve(left, scope).some((q) => t.resolves!.includes(q))) return false;
   return true;
 }

@@ -159,8 +159,21 @@ class Call implements CallSite {
   }
 }
 
-/** An assignment; its node is made when a rule or a lookup needs it. */
-class Assignment {
+/** An assignment as rules see it: its node, its scope, and its two sides (each fetched once, on first use). */
+export interface AssignmentSite {
+  readonly node: Node;
+  readonly scope: Scope;
+  /** the node's `left` field */
+  readonly left: Node | null;
+  /** the node's `right` field (null for `x: int`) */
+  readonly right: Node | null;
+}
+
+/** An assignment; its node and sides are made when a rule or a lookup needs them (one crossing of the binding each). */
+class Assignment implements AssignmentSite {
+  private leftNode: Node | null | undefined;
+  private rightNode: Node | null | undefined;
+
   constructor(
     private readonly records: NodeRecords,
     private readonly index: number,
@@ -172,13 +185,22 @@ class Assignment {
   get node(): Node {
     return this.records.node(this.index);
   }
+
+  get left(): Node | null {
+    if (this.leftNode === undefined) this.leftNode = this.node.childForFieldName("left");
+    return this.leftNode;
+  }
+
+  get right(): Node | null {
+    if (this.rightNode === undefined) this.rightNode = this.node.childForFieldName("right");
+    return this.rightNode;
+  }
 }
 
 /** `name = value` (or `name: T = value`) read from the text: where and to what are looked up only when asked. */
 class AssignedBinding implements Binding {
   readonly kind = "local";
   private end: number | undefined;
-  private right: Node | null | undefined;
 
   constructor(private readonly site: Assignment) {}
 
@@ -187,8 +209,7 @@ class AssignedBinding implements Binding {
   }
 
   get value(): Node | undefined {
-    if (this.right === undefined) this.right = this.site.node.childForFieldName("right");
-    return this.right ?? undefined;
+    return this.site.right ?? undefined;
   }
 }
 
@@ -221,7 +242,7 @@ export class FileModel {
   readonly scopes: Scope[] = [];
   readonly calls: CallSite[] = [];
   readonly imports: ImportRecord[] = [];
-  readonly assignments: { node: Node; scope: Scope }[] = [];
+  readonly assignments: AssignmentSite[] = [];
   readonly functions: { node: Node; scope: Scope }[] = [];
   /** local names that import something under another name (`from os import system as run`: run → system) */
   readonly importedLastNames = new Map<string, string>();
@@ -397,8 +418,8 @@ export class FileModel {
             break;
           }
           const node = e.site.node;
-          const left = node.childForFieldName("left");
-          const right = node.childForFieldName("right");
+          const left = e.site.left;
+          const right = e.site.right;
           if (left) this.bindTargets(left, scope, node.endIndex, left.type === "identifier" ? right ?? undefined : undefined);
           break;
         }

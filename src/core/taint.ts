@@ -7,7 +7,7 @@
  * use it as a gate.
  */
 import type { Node } from "./python.js";
-import type { FileModel, Scope, CallSite } from "./scope.js";
+import type { AssignmentSite, FileModel, Scope, CallSite } from "./scope.js";
 import type { TaintSourceSpec } from "./rules/schema.js";
 
 
@@ -39,7 +39,7 @@ interface FunctionTaint {
 export class TaintIndex {
   private readonly perScope = new Map<Scope, FunctionTaint>();
   /** the file's assignments by scope, in order (made on first use) */
-  private assignmentsByScope: Map<Scope, { node: Node }[]> | null = null;
+  private assignmentsByScope: Map<Scope, AssignmentSite[]> | null = null;
   private readonly sources: TaintSourceSpec[];
   private readonly sanitizers: Set<string>;
   private readonly sanitizerLasts: Set<string>;
@@ -130,9 +130,7 @@ export class TaintIndex {
     const loops = ownDescendants(scope.node, "for_statement").concat(ownDescendants(scope.node, "for_in_clause"));
     // two passes reach values that flow around a loop
     for (let pass = 0; pass < 2; pass++) {
-      for (const { node } of assignments) {
-        const left = node.childForFieldName("left");
-        const right = node.childForFieldName("right");
+      for (const { left, right } of assignments) {
         if (!left || !right || left.type !== "identifier") continue;
         const name = this.model.text(left);
         if (ft.names.has(name)) continue;

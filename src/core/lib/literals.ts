@@ -139,13 +139,14 @@ export function classConstant(model: FileModel, n: Node, scope: Scope): { value:
   const list = cls.bindings.get(name) ?? [];
   if (list.length > 1 || (list.length === 1 && (!list[0].value || !constant(list[0].value, cls)))) return null;
   let found: { value: Node; scope: Scope } | null = list.length === 1 ? { value: list[0].value!, scope: cls } : null;
-  for (const { node, scope: sc } of model.assignments) {
+  for (const site of model.assignments) {
+    const { node, scope: sc } = site;
     if (node.startIndex < cls.start || node.endIndex > cls.end) continue;
-    const left = node.childForFieldName("left");
+    const left = site.left;
     if (left?.type !== "attribute" || model.text(left.childForFieldName("attribute")!) !== name) continue;
     const o = left.childForFieldName("object");
     if (!o || !["self", "cls"].includes(model.text(o))) continue;
-    const right = node.childForFieldName("right");
+    const right = site.right;
     if (!right || !constant(right, sc)) return null;
     // two different constants: which one reaches a use is not known
     if (found && model.text(found.value) !== model.text(right)) return null;
