@@ -53,6 +53,9 @@ export function looksLikeSecretValue(value: string, name: string): boolean {
   if (looksLikeFieldName(value) && !passphraseLike(value)) return false; // "access_token", "X-API-Key", "password"
   if (normalize(value) === normalize(name)) return false;
   if (/^[a-z]+(?:\.[a-z_]+)+$/.test(value)) return false; // dotted module/setting paths: "auth.backends.token"
+  if (/^_[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/.test(value)) return false; // a private key or marker name: "_sa_default", "_password_reset_token"
+  if (/^[a-z]+\.$/.test(value)) return false; // a word of text ending a sentence: "done."
+  if (/\[[^\]]+\][+*?{]|\\[dswDSW]|\(\?[:=!P<]/.test(value)) return false; // a regular expression: r"[-!#$%&'*+.^_`|~0-9a-zA-Z]+"
   return true;
 }
 
