@@ -28,6 +28,8 @@ const NOT_A_SECRET_TOKEN = new Set([
   "cache", "parse", "parser", "lex", "lexer", "next", "prev", "previous", "last", "first", "cur", "current", "eof",
   "cancel", "cancellation", "continuation", "page", "sync", "change", "tokenize", "tokenizer", "word", "start",
 ]);
+/** Verbs before the secret word that make the name a flag or a step: `verify_signature`, `require_token`. */
+const FLAG_VERBS = new Set(["verify", "check", "validate", "require", "requires", "enforce", "use", "skip", "ignore", "disable", "enable"]);
 /** Words on the other side that say the comparison is with a marker or a signal, not a stored secret. */
 const MARKER_WORDS = new Set([
   "eof", "eol", "end", "sentinel", "empty", "none", "null", "default", "marker", "start", "stop", "terminator",
@@ -55,6 +57,8 @@ export function isComparedSecretName(name: string): boolean {
     if (w === "hashed") sawHashed = true;
   }
   if (at < 0) return false;
+  // `verify_signature`, `require_token`, `check_csrf`: a setting or step named after the secret, not the secret
+  if (at > 0 && FLAG_VERBS.has(words[at - 1])) return false;
   for (const w of words) if (NOT_A_SECRET_TOKEN.has(w)) return false;
   for (let j = at + 1; j < words.length; j++) if (ABOUT.has(words[j])) return false;
   return true;
@@ -130,6 +134,12 @@ function isExcludedOperand(model: FileModel, n: Node): boolean {
     case "dictionary":
     case "unary_operator":
       return true;
+    // `"relationship:%s" % (WILDCARD,)`: a literal template, as constant as the literal
+    case "binary_operator": {
+      const l = n.childForFieldName("left");
+      const op = n.childForFieldName("operator");
+      return !!l && !!op && model.text(op) === "%" && (l.type === "string" || l.type === "concatenated_string");
+    }
     case "call": {
       const fn = n.childForFieldName("function");
       const name = fn ? model.text(fn) : "";
@@ -208,6 +218,7 @@ function secretComparisons(model: FileModel, message: string): Hit<undefined>[] 
     if (ln && ln === rn && left.type === right.type && left.type !== "identifier") continue;
     if (isMarker(ln) || isMarker(rn)) continue;
     if (isKnownConstant(model, left) || isKnownConstant(model, right)) continue;
+    if (isClassLiteral(model, left) || isClassLiteral(model, right)) continue;
     if (isLibraryCall(model, left) || isLibraryCall(model, right)) continue;
     const scope = scopeAt(model, node.startIndex);
     if (isNotString(model, left, scope) || isNotString(model, right, scope)) continue;
@@ -227,6 +238,39 @@ function isKnownConstant(model: FileModel, n: Node): boolean {
   if (n.type !== "identifier") return false;
   const scope = model.scopes.reduce((best, s) => (s.start <= n.startIndex && n.startIndex < s.end && s.start >= best.start ? s : best), model.module);
   return model.classify(n, scope).kind === "constant" && !isComparedSecretName(model.text(n));
+}
+
+const LITERAL_VALUES = new Set(["string", "concatenated_string", "integer", "float"]);
+
+/**
+ * `self.NAME` where the enclosing class binds NAME once, in its body, to a literal and never assigns
+ * `self.NAME` (`pack_signature = 0x5041434B`, `reset_url_token = "set-password"`): as constant as the
+ * literal itself, which is not reported either.
+ */
+function isClassLiteral(model: FileModel, n: Node): boolean {
+  if (n.type !== "attribute") return false;
+  const obj = n.childForFieldName("object");
+  const attr = n.childForFieldName("attribute");
+  if (!obj || !attr || obj.type !== "identifier" || (model.text(obj) !== "self" && model.text(obj) !== "cls")) return false;
+  const name = model.text(attr);
+  let cls: Node | null = n.parent;
+  while (cls && cls.type !== "class_definition") cls = cls.parent;
+  const body = cls?.childForFieldName("body");
+  if (!body) return false;
+  let literal = 0;
+  for (const stmt of body.namedChildren) {
+    const a = stmt.type === "expression_statement" ? stmt.namedChild(0) : null;
+    if (a?.type !== "assignment") continue;
+    const target = a.childForFieldName("left");
+    if (target?.type !== "identifier" || model.text(target) !== name) continue;
+    const value = a.childForFieldName("right");
+    if (!value || !LITERAL_VALUES.has(value.type)) return false;
+    literal++;
+  }
+  if (literal !== 1) return false;
+  // never rebound on the instance: `self.NAME = …` anywhere in the class
+  const rebinding = new RegExp(`\\b(?:self|cls)\\.${name}\\s*=[^=]`);
+  return !rebinding.test(model.text(cls!));
 }
 
 /** A call into the standard library that merely shares a name: `inspect.signature(f)`. */

@@ -88,6 +88,16 @@ function hashesRandomBytes(model: FileModel, call: CallSite, names: string[]): b
   return false;
 }
 
+const HASH_ATTRIBUTES = new Set(["digest_size", "block_size", "name"]);
+
+function isAttributeOfEmptyHash(model: FileModel, call: CallSite): boolean {
+  const parent = call.node.parent;
+  if (parent?.type !== "attribute" || parent.childForFieldName("object")?.id !== call.node.id) return false;
+  const attr = parent.childForFieldName("attribute");
+  const args = call.node.childForFieldName("arguments");
+  return !!attr && HASH_ATTRIBUTES.has(model.text(attr)) && (args?.namedChildCount ?? 0) === 0;
+}
+
 function weakHash({ model }: MatchContext<unknown>): Hit<HashContext>[] {
   const hits: Hit<HashContext>[] = [];
   for (const call of model.calls) {
@@ -101,12 +111,16 @@ function weakHash({ model }: MatchContext<unknown>): Hit<HashContext>[] {
     if (u && model.text(u) === "False") continue;
     if (hasKwargsSplat(call)) continue;
     if (hashesRandomBytes(model, call, names)) continue;
+    // `sha1().digest_size`: an attribute of an empty hash object, nothing is hashed
+    if (isAttributeOfEmptyHash(model, call)) continue;
     const context = hashContext(model, call);
+    // an ETag, checksum, cache key or file fingerprint identifies data: nothing to protect, not reported
+    if (context === "integrity") continue;
     hits.push({
       node: call.node,
       call,
       callee: names[0],
-      severity: context === "security" ? "high" : context === "integrity" ? "low" : "medium",
+      severity: context === "security" ? "high" : "medium",
       confidence: context === "security" ? "high" : "medium",
       message: MESSAGES[context].replace("{alg}", `\`${alg.toUpperCase()}\``),
       data: context,

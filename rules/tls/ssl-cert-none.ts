@@ -45,6 +45,32 @@ function certCalls(model: FileModel): CallSite[] {
   return starts.size ? model.calls.filter((c) => starts.has(c.start) && model.inFocus(c.start)) : [];
 }
 
+/** A flag that says whether to verify: `verify`, `verified`, `self.verify_ssl`, `ssl_verify`. */
+const VERIFY_FLAG = /^(?:verify|verified|verify_ssl|ssl_verify|verify_tls|tls_verify|verify_certs?)$/i;
+
+function isVerifyFlag(model: FileModel, n: Node | null): boolean {
+  if (!n) return false;
+  if (n.type === "parenthesized_expression") return isVerifyFlag(model, n.namedChild(0));
+  const name = n.type === "identifier" ? model.text(n) : n.type === "attribute" ? model.text(n.childForFieldName("attribute")!) : "";
+  return VERIFY_FLAG.test(name);
+}
+
+/** Inside the branch of `if verify: … else: …` (or `if not verify: …`) that runs when the caller turned verification off. */
+function inCallersOptOut(model: FileModel, node: Node): boolean {
+  for (let child: Node = node, p = node.parent; p; child = p, p = p.parent) {
+    if (p.type === "function_definition" || p.type === "class_definition") return false;
+    if (p.type !== "if_statement") continue;
+    const cond = p.childForFieldName("condition");
+    const body = p.childForFieldName("consequence");
+    if (!cond) continue;
+    const inBody = !!body && child.id === body.id;
+    const inElse = child.type === "else_clause";
+    if (inElse && isVerifyFlag(model, cond)) return true;
+    if (inBody && cond.type === "not_operator" && isVerifyFlag(model, cond.childForFieldName("argument"))) return true;
+  }
+  return false;
+}
+
 function sslCertNone({ model }: MatchContext<unknown>): Hit<undefined>[] {
   const hits: Hit<undefined>[] = [];
   const src = model.source;
@@ -100,6 +126,8 @@ function sslCertNone({ model }: MatchContext<unknown>): Hit<undefined>[] {
     const obj = left.childForFieldName("object")!;
     // `self.verify_mode = ...` initialises a class that implements a context (urllib3's wrappers)
     if (obj.type === "identifier" && model.text(obj) === "self") continue;
+    // `if verified: … else: ctx.verify_mode = CERT_NONE`: the caller's own `verify=False`, reported where it is passed
+    if (inCallersOptOut(model, node)) continue;
     if (attr === "verify_mode" && isCertNone(model, right, scope)) {
       if (isServerContext(model, obj, scope)) continue;
       hits.push({

@@ -53,6 +53,9 @@ export function looksLikeSecretValue(value: string, name: string): boolean {
   if (looksLikeFieldName(value) && !passphraseLike(value)) return false; // "access_token", "X-API-Key", "password"
   if (normalize(value) === normalize(name)) return false;
   if (/^[a-z]+(?:\.[a-z_]+)+$/.test(value)) return false; // dotted module/setting paths: "auth.backends.token"
+  if (/^_[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/.test(value)) return false; // a private key or marker name: "_sa_default", "_password_reset_token"
+  if (/^[a-z]+\.$/.test(value)) return false; // a word of text ending a sentence: "done."
+  if (/\[[^\]]+\][+*?{]|\\[dswDSW]|\(\?[:=!P<]/.test(value)) return false; // a regular expression: r"[-!#$%&'*+.^_`|~0-9a-zA-Z]+"
   return true;
 }
 
@@ -236,6 +239,8 @@ export function hardcodedTokens(model: FileModel, message: string): Hit<SecretDa
     if (!n || seen.has(n.id)) continue;
     // a user:password@ URL in a comment is documentation far more often than a leak
     if (n.type === "comment" && t.format.kind === "url-password") continue;
+    // …and so in a docstring (a string that is a statement of its own): `engine = create_engine("postgresql://scott:tiger@…")`
+    if (t.format.kind === "url-password" && isBareStringStatement(n)) continue;
     seen.add(n.id);
     const what = t.format.showPrefix ? `${article(t.format.label)} ${t.format.label} (\`${t.masked}\`)` : `${article(t.format.label)} ${t.format.label}`;
     hits.push({
@@ -246,6 +251,14 @@ export function hardcodedTokens(model: FileModel, message: string): Hit<SecretDa
     });
   }
   return hits;
+}
+
+/** A string that is a statement of its own (a docstring, or text nothing uses): documentation, not a value. */
+function isBareStringStatement(n: Node): boolean {
+  let s: Node | null = n;
+  while (s?.parent && s.parent.type === "concatenated_string") s = s.parent;
+  const p = s?.parent;
+  return !!p && p.type === "expression_statement" && p.namedChildCount === 1;
 }
 
 function article(label: string): string {
