@@ -11,38 +11,11 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync, spawnSync } from "node:child_process";
-import { Readable } from "node:stream";
 import { parse as parseYaml } from "yaml";
-import { main, type CliIO } from "../src/cli/index.js";
+import { main } from "../src/cli/index.js";
+import { captureIO, run, runJson } from "./support/cli-io.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-
-function captureIO(cwd: string, stdin = ""): CliIO & { out(): string; err(): string } {
-  let out = "";
-  let err = "";
-  return {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    stdin: Readable.from([Buffer.from(stdin)]),
-    cwd,
-    isTTY: false,
-    stderrIsTTY: false,
-    env: {},
-    out: () => out,
-    err: () => err,
-  };
-}
-
-async function run(cwd: string, argv: string[], stdin = "") {
-  const io = captureIO(cwd, stdin);
-  const code = await main(argv, io);
-  return { code, out: io.out(), err: io.err() };
-}
-
-async function runJson(cwd: string, argv: string[], stdin = "") {
-  const r = await run(cwd, [...argv, "--format", "json"], stdin);
-  return { ...r, json: JSON.parse(r.out) };
-}
 
 const temps: string[] = [];
 function tempDir(): string {

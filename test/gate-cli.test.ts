@@ -8,35 +8,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { Readable } from "node:stream";
-import { main, type CliIO } from "../src/cli/index.js";
-
-function captureIO(cwd: string, stdin = ""): CliIO & { out(): string; err(): string } {
-  let out = "";
-  let err = "";
-  return {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    stdin: Readable.from([Buffer.from(stdin)]),
-    cwd,
-    isTTY: false,
-    stderrIsTTY: false,
-    env: {},
-    out: () => out,
-    err: () => err,
-  };
-}
-
-async function run(cwd: string, argv: string[], stdin = "") {
-  const io = captureIO(cwd, stdin);
-  const code = await main(argv, io);
-  return { code, out: io.out(), err: io.err() };
-}
-
-async function runJson(cwd: string, argv: string[], stdin = "") {
-  const r = await run(cwd, [...argv, "--format", "json"], stdin);
-  return { ...r, json: JSON.parse(r.out) };
-}
+import { captureIO, run, runJson } from "./support/cli-io.js";
 
 const temps: string[] = [];
 function tempDir(): string {
