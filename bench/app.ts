@@ -24,7 +24,6 @@ import { AnalysisPool, analyzeFileReport } from "../src/core/pool.js";
 import { filePatchFromContents } from "../src/core/hunks.js";
 import { loadRules } from "../src/core/rules/load.js";
 import { MemoryResultCache } from "../src/core/result-cache.js";
-import type { Report } from "../src/core/report.js";
 
 interface Module {
   name: string;
@@ -157,27 +156,12 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Counts what the pipeline stores (one per file analysed) and finds. */
-class CountingCache extends MemoryResultCache {
-  stored = 0;
-  found = 0;
-  override async get(key: string): Promise<Report | undefined> {
-    const r = await super.get(key);
-    if (r) this.found++;
-    return r;
-  }
-  override async set(key: string, report: Report): Promise<void> {
-    this.stored++;
-    await super.set(key, report);
-  }
-}
-
 /**
  * A 100-file pull request, then a push that changes one of its files (a finding added): the second
  * push's requests, its delivery-to-completion time, and how many files it analysed.
  */
 async function secondPush(modules: Module[], cached: boolean, latencyMs: number): Promise<string> {
-  const cache = cached ? new CountingCache() : null;
+  const cache = cached ? new MemoryResultCache() : null;
   const h = await startHarness({ latencyMs, resultCache: cache });
   try {
     const pr = 9000;
@@ -196,7 +180,7 @@ ${INJECTED[2]}` } : f));
     };
     if ((await h.deliver("pull_request", payload(shaOf(1), "opened"))) !== 200) throw new Error("the webhook was refused");
     await h.queue.idle();
-    const storedBefore = cache?.stored ?? 0;
+    const storedBefore = cache?.stores ?? 0;
     h.standin.pushHead(DEMO.owner, DEMO.repo, pr, shaOf(2), second);
     const before = h.standin.requests.length;
     const t0 = Date.now();
@@ -205,7 +189,7 @@ ${INJECTED[2]}` } : f));
     const sent = h.standin.requests.slice(before);
     const completion = sent.filter((r) => r.method === "PATCH" && (r.body as { status?: string })?.status === "completed").pop();
     if (!completion) throw new Error("the second push's check run was not completed");
-    const analysed = cache ? `${cache.stored - storedBefore} file(s) analysed, ${cache.found} from the cache` : "100 files analysed";
+    const analysed = cache ? `${cache.stores - storedBefore} file(s) analysed, ${cache.hits} from the cache` : "100 files analysed";
     return `  ${cached ? "with the cache   " : "without the cache"}  ${completion.at - t0} ms, ${analysed}; requests ${describe(sent)}`;
   } finally {
     await h.stop();

@@ -3,9 +3,7 @@
  * the GitHub stand-in on loopback (src/standin: permissions, anchors, GraphQL schema, check runs),
  * across two pushes — the second run posts only what is new — and with a fork's read-only token.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { actionWorkflow } from "./support/action.js";
 import { GitHubStandin } from "../src/standin/github-standin.js";
 import { runAction } from "../src/github/action.js";
 import { RULES, pullRequestPayload, sha } from "./support/probot.js";
@@ -46,24 +44,10 @@ afterEach(async () => {
 });
 
 function workflow(headSha: string, token: string) {
-  const dir = mkdtempSync(join(tmpdir(), "hunkguard-action-http-"));
   const payload = pullRequestPayload({ headSha, number: NUMBER, action: "synchronize" });
-  delete payload.installation;
   payload.repository.name = REPO;
   payload.repository.owner.login = OWNER;
-  writeFileSync(join(dir, "event.json"), JSON.stringify(payload));
-  writeFileSync(join(dir, "summary.md"), "");
-  const lines: string[] = [];
-  return {
-    lines,
-    summary: () => readFileSync(join(dir, "summary.md"), "utf8"),
-    opts: {
-      env: { GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: join(dir, "event.json"), GITHUB_TOKEN: token, GITHUB_API_URL: apiUrl, GITHUB_STEP_SUMMARY: join(dir, "summary.md") },
-      rules: RULES,
-      pool: null,
-      write: (line: string) => void lines.push(line),
-    },
-  };
+  return actionWorkflow({ payload, token, apiUrl, rules: RULES });
 }
 
 test("two pushes: one review each, the second with only the new finding; a completed check run per head", async () => {

@@ -6,8 +6,8 @@
  * token may not write checks (a fork's pull request), reports through workflow annotations and the
  * step summary without failing on the refusal.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { actionWorkflow } from "./support/action.js";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runAction, workflowCommand } from "../src/github/action.js";
 import {
@@ -49,34 +49,8 @@ function analysisOf(gh: GitHubMock, checkId = 7000): GitHubMock {
 }
 
 /** A workflow's environment for a `pull_request` event on the fixture pull request. */
-function workflow(event = "pull_request") {
-  const dir = mkdtempSync(join(tmpdir(), "hunkguard-action-"));
-  const payload = pullRequestPayload();
-  // a workflow's event names no app installation
-  delete payload.installation;
-  writeFileSync(join(dir, "event.json"), JSON.stringify(payload));
-  writeFileSync(join(dir, "summary.md"), "");
-  const lines: string[] = [];
-  return {
-    lines,
-    summary: () => readFileSync(join(dir, "summary.md"), "utf8"),
-    opts: {
-      env: {
-        GITHUB_EVENT_NAME: event,
-        GITHUB_EVENT_PATH: join(dir, "event.json"),
-        GITHUB_TOKEN: INSTALLATION_TOKEN,
-        GITHUB_API_URL: "https://api.github.com",
-        GITHUB_STEP_SUMMARY: join(dir, "summary.md"),
-        GITHUB_WORKSPACE: dir,
-      },
-      rules: RULES,
-      pool: null,
-      write: (line: string) => void lines.push(line),
-      limits: { sleep: async () => {} },
-    },
-    dir,
-  };
-}
+const workflow = (event = "pull_request") =>
+  actionWorkflow({ payload: pullRequestPayload(), event, token: INSTALLATION_TOKEN, apiUrl: "https://api.github.com", rules: RULES });
 
 /** What may differ between two runs: ids made up per run, clocks. */
 const stable = (body: any) => {

@@ -133,6 +133,8 @@ export class MemoryResultCache implements ResultCache {
   private bytes = 0;
   hits = 0;
   misses = 0;
+  /** reports stored (one per file analysed and kept) */
+  stores = 0;
   constructor(private readonly maxBytes = cacheMegabytes() * 1024 * 1024) {}
 
   get size(): number {
@@ -166,6 +168,7 @@ export class MemoryResultCache implements ResultCache {
     }
     this.entries.set(key, v);
     this.bytes += size;
+    this.stores++;
     for (const [k, old2] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(k);
