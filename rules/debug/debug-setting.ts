@@ -40,8 +40,10 @@ export default defineRule<Record<string, never>, Data>({
   match: ({ model }) => {
     const hits: Hit<Data>[] = [];
     const root = model.parsed.tree.rootNode;
+    // the first two kinds assign `DEBUG`: a file without the word has none
+    const assignsDebug = model.source.includes("DEBUG");
     // module level: DEBUG = True beside Django's own settings
-    const top = root.namedChildren.map(statementAssignment).filter((a): a is { left: Node; right: Node } => a !== null);
+    const top = assignsDebug ? root.namedChildren.map(statementAssignment).filter((a): a is { left: Node; right: Node } => a !== null) : [];
     const names = new Set(top.filter((a) => a.left.type === "identifier").map((a) => model.text(a.left)));
     if ([...names].some((n) => DJANGO_SETTINGS.has(n))) {
       for (const a of top) {
@@ -50,8 +52,8 @@ export default defineRule<Record<string, never>, Data>({
         }
       }
     }
-    // class bodies of config classes (a hit assigns `DEBUG`: a file without the word has none)
-    for (const cls of model.source.includes("DEBUG") ? root.descendantsOfType("class_definition") : []) {
+    // class bodies of config classes
+    for (const { node: cls } of assignsDebug ? model.classes : []) {
       const name = cls.childForFieldName("name");
       const body = cls.childForFieldName("body");
       if (!name || !body) continue;

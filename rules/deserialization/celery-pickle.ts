@@ -23,6 +23,7 @@ const SETTINGS: Record<string, "accept" | "serializer"> = {
 };
 /** other Celery settings: a module that sets one of them is Celery configuration */
 const CELERY_SETTINGS = /^(broker_url|result_backend|task_routes|task_acks_late|worker_prefetch_multiplier|beat_schedule|imports|include|CELERY_\w+|BROKER_URL)$/;
+const SETTING_WORDS = /accept_content|_serializer/i;
 const PICKLE = /^(pickle|application\/x-python-serialize)$/;
 
 function pickleIn(model: FileModel, n: Node, scope: Scope, kind: "accept" | "serializer"): Node | null {
@@ -35,6 +36,8 @@ function pickleIn(model: FileModel, n: Node, scope: Scope, kind: "accept" | "ser
 }
 
 function celeryPickle({ model }: MatchContext<unknown>): Hit<undefined>[] {
+  // every setting this rule looks at has one of these in its name: most files have neither
+  if (!SETTING_WORDS.test(model.source)) return [];
   const celery = importsModule(model, ["celery", "kombu"]);
   let configModule = celery;
   if (!configModule) {

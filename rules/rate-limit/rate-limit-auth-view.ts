@@ -132,7 +132,7 @@ export default defineRule({
     }
     // DRF: class LoginView(APIView) whose methods authenticate, with no throttle_classes
     // a base resolves to rest_framework only through an import that names it
-    for (const cls of model.source.includes("rest_framework") ? model.parsed.tree.rootNode.descendantsOfType("class_definition") : []) {
+    for (const { node: cls } of model.source.includes("rest_framework") ? model.classes : []) {
       if (!model.inFocus(cls.startIndex)) continue;
       const name = cls.childForFieldName("name");
       const supers = cls.childForFieldName("superclasses");

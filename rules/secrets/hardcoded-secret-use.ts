@@ -5,7 +5,7 @@
  * (`if password == "…"`). Fix: read the key from the environment when the file imports `os`.
  */
 import { defineRule, NO_OPTIONS } from "../../src/core/rule-code.js";
-import { descendantsOfTypes, type Node } from "../../src/core/python.js";
+import type { Node } from "../../src/core/python.js";
 import type { FileModel } from "../../src/core/scope.js";
 import type { Hit } from "../../src/core/types.js";
 import { argument } from "../../src/core/args.js";
@@ -48,6 +48,9 @@ const BY_CALLEE = new Map<string, Slot>(SLOTS.flatMap((s) => s.calls.map((c) => 
 const LAST_NAMES = new Set(SLOTS.flatMap((s) => s.calls.map((c) => c.slice(c.lastIndexOf(".") + 1))));
 
 type Data = { env: string };
+
+/** `== "…"` or `"…" !=` (with string prefixes): a comparison that can compare a literal for equality. */
+const LITERAL_EQUALITY = /["'][\s\\]*[!=]=|[!=]=[\s\\]*[rRbBuUfF]{0,2}["']/;
 
 function isLiteral(n: Node): boolean {
   return n.type === "string" || n.type === "concatenated_string";
@@ -93,10 +96,12 @@ export default defineRule<Record<string, never>, Data>({
       if (v === null || !looksLikeLiteralKey(v) || hasTokenFormat(model.text(arg))) continue;
       hits.push({ node: arg, call, callee, message: `${slot.what[0].toUpperCase()}${slot.what.slice(1)} is a literal passed to \`${callee}\`: everyone who can read the code can forge or read what it protects.`, data: { env: slot.env } });
     }
-    const comparisons = descendantsOfTypes(model.parsed.tree.rootNode, ["comparison_operator"]);
+    const comparisons = model.sideNodes("comparison_operator");
     for (let i = 0; i < comparisons.length; i++) {
       if (!model.inFocus(comparisons.start(i))) continue;
       const cmp = comparisons.node(i);
+      // most comparisons compare no string literal with `==`/`!=`: read the text before the children
+      if (!LITERAL_EQUALITY.test(model.text(cmp))) continue;
       if (cmp.namedChildCount !== 2) continue;
       const op = cmp.children.find((c) => !c.isNamed)?.type;
       if (op !== "==" && op !== "!=") continue;

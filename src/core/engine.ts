@@ -250,7 +250,7 @@ export function analyzeSource(path: string, source: string, options: AnalyzeOpti
   // occurrences are counted over every match in the file, so fingerprints do not depend on the diff
   const seen = new Map<string, number>();
   // suppressions are read from comment nodes only, never from a string that looks like one
-  const comments = commentsByLine(parsed);
+  const comments = commentsByLine(parsed, model);
   const minRank = opts.minSeverity ? SEVERITY_RANK[opts.minSeverity] : 0;
   const reported: Reported[] = [];
   for (const [k, m] of matches.entries()) {

@@ -3,7 +3,7 @@
  * callee's last name), plus each rule's compiled query and its own code. A rule that throws is
  * reported as a rule failure; the run goes on.
  */
-import type { FileModel, CallSite, Scope } from "./scope.js";
+import type { FileModel, CallSite, Scope, AssignmentSite } from "./scope.js";
 import type { CallPatternSpec as CallPattern, MatchOutcome, RawMatch, Rule, RuleSet } from "./types.js";
 import { keywordArgument, hasKwargsSplat, callSiteOf } from "./args.js";
 import { conditionHolds, regex, valueHolds } from "./conditions.js";
@@ -200,10 +200,9 @@ function objectHolds(model: FileModel, obj: Node, scope: Scope, c: NonNullable<A
 /** Assignments whose target and value meet a pattern: the finding is the assignment statement. */
 function assignmentMatches(model: FileModel, rule: Rule, patterns: AssignmentPatternSpec[]): RawMatch[] {
   const out: RawMatch[] = [];
-  // a target's attribute or key is written in the file: most files have none of them
-  const words = patterns.map((p) => p.target.attribute ?? p.target.key ?? null);
-  if (words.every((w) => w !== null && !model.source.includes(w))) return out;
-  for (const site of model.assignments) {
+  // a target's attribute, key or the last name of what it resolves to is written in the file: most files have none of them
+  if (patterns.every((p) => targetWords(p.target)?.every((w) => !model.source.includes(w)))) return out;
+  for (const site of candidateSites(model, patterns)) {
     const { node, scope } = site;
     if (!model.inFocus(startOf(node))) continue;
     const left = site.left;
@@ -226,6 +225,46 @@ function assignmentMatches(model: FileModel, rule: Rule, patterns: AssignmentPat
     }
   }
   return out;
+}
+
+/**
+ * The assignments whose target may hold a pattern's word: for each place the word is written, the
+ * last assignment starting at or before it (a target holds no assignment, so a word in a target
+ * belongs to the nearest one before it). All of them when a pattern has no word.
+ */
+function candidateSites(model: FileModel, patterns: AssignmentPatternSpec[]): AssignmentSite[] {
+  const sites = model.assignments;
+  const words = new Set<string>();
+  for (const p of patterns) {
+    const w = targetWords(p.target);
+    if (!w) return sites;
+    for (const x of w) words.add(x);
+  }
+  const src = model.source;
+  const picked = new Set<number>();
+  for (const w of words) {
+    for (let at = src.indexOf(w); at !== -1; at = src.indexOf(w, at + w.length)) {
+      let lo = 0;
+      let hi = sites.length - 1;
+      let found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (sites[mid].start <= at) {
+          found = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      if (found >= 0) picked.add(found);
+    }
+  }
+  return [...picked].sort((a, b) => a - b).map((i) => sites[i]);
+}
+
+/** Words a file must contain for an assignment to meet the target, or null when there are none. */
+function targetWords(t: AssignmentPatternSpec["target"]): string[] | null {
+  if (t.attribute !== undefined) return [t.attribute];
+  if (t.key !== undefined) return [t.key];
+  return t.resolves ? t.resolves.map((q) => q.slice(q.lastIndexOf(".") + 1)) : null;
 }
 
 function targetHolds(model: FileModel, left: Node, scope: Scope, t: AssignmentPatternSpec["target"]): boolean {

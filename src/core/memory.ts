@@ -5,21 +5,43 @@ import { runInNewContext } from "node:vm";
  * tree-sitter keeps each tree in native memory V8 does not see, freed by a finaliser after a garbage
  * collection, on a later turn of the event loop. A synchronous loop over many files therefore keeps
  * every tree until it ends (one pass over the Python stdlib, 1,800 files: 3.1 GiB RSS). After each
- * file this collects and yields once the process has grown by `budget` bytes since the last time
- * (same pass: 1 GiB, 3 collections; what remains above the budget is malloc fragmentation).
- * Used by the CLI and the benches.
+ * file this collects (and, from `afterFile`, yields) once the process has grown by `budget` bytes
+ * since the last time. The size of the process is read at most every `everyMs` (reading it costs
+ * about a tenth of a millisecond: per file, that is a few percent of the analysis).
+ * Used by the CLI, the pool's workers and the benches.
  */
 export class NativeMemoryGuard {
   private baseline = process.memoryUsage.rss();
+  private lastCheck = 0;
   releases = 0;
-  constructor(private readonly budget = 256 * 1024 * 1024) {}
+  constructor(
+    private readonly budget = 256 * 1024 * 1024,
+    private readonly everyMs = 50,
+  ) {}
+
+  /** Collect when the process has grown past the budget; true when it did. */
+  collectIfGrown(): boolean {
+    const now = performance.now();
+    if (now - this.lastCheck < this.everyMs) return false;
+    this.lastCheck = now;
+    if (process.memoryUsage.rss() - this.baseline < this.budget) return false;
+    const gc = exposedGc();
+    if (!gc) return false;
+    gc();
+    this.releases++;
+    return true;
+  }
 
   async afterFile(): Promise<void> {
-    if (process.memoryUsage.rss() - this.baseline < this.budget) return;
-    exposedGc()?.();
+    if (!this.collectIfGrown()) return;
+    // the finalisers that free the trees run on a later turn of the event loop
     await new Promise((resolve) => setImmediate(resolve));
-    this.releases++;
     this.baseline = process.memoryUsage.rss();
+  }
+
+  /** For a thread that never yields between files (a pool worker answers and returns to its event loop anyway). */
+  afterFileSync(): void {
+    if (this.collectIfGrown()) this.baseline = process.memoryUsage.rss();
   }
 }
 

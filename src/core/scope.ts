@@ -80,6 +80,29 @@ const MODEL_NODE_TYPES = [
   "import_statement", "import_from_statement", "function_definition", "lambda", "class_definition", "assignment",
   "augmented_assignment", "for_statement", "for_in_clause", "as_pattern", "named_expression", "call",
 ];
+/**
+ * Node types found by the same walk for rules and the engine, not for the model itself: each
+ * further walk of the whole tree costs a tenth of the parse.
+ */
+const SIDE_NODE_TYPES = ["comment", "comparison_operator", "if_statement"];
+/** The types `sideNodes` and `ownNodes` give: the side types and the loops the model sees anyway. */
+export type SideNodeType = "comment" | "comparison_operator" | "if_statement" | "for_statement" | "for_in_clause";
+const KEPT_TYPES = new Set<string>([...SIDE_NODE_TYPES, "for_statement", "for_in_clause"]);
+const WALKED_TYPES = [...MODEL_NODE_TYPES, ...SIDE_NODE_TYPES];
+
+/** Records of one kept type: their indexes in the walk, and the innermost scope each is in. */
+interface Kept {
+  at: number[];
+  scopes: Scope[];
+}
+
+/** Nodes of one side type, in document order: starts known without fetching the nodes. */
+export interface SideNodes {
+  readonly length: number;
+  start(k: number): number;
+  node(k: number): Node;
+}
+
 const enum Rank { Import = 0, ImportFrom = 1, Function = 2, Lambda = 3, Class = 4, Assign = 5, Augmented = 6, ForTarget = 7, ForInTarget = 8, Alias = 9, NamedTarget = 10, Call = 12 }
 const RANK: Record<string, Rank> = {
   import_statement: Rank.Import, import_from_statement: Rank.ImportFrom, function_definition: Rank.Function, lambda: Rank.Lambda,
@@ -163,6 +186,8 @@ class Call implements CallSite {
 export interface AssignmentSite {
   readonly node: Node;
   readonly scope: Scope;
+  /** string index where the assignment (and its target) starts */
+  readonly start: number;
   /** the node's `left` field */
   readonly left: Node | null;
   /** the node's `right` field (null for `x: int`) */
@@ -244,6 +269,9 @@ export class FileModel {
   readonly imports: ImportRecord[] = [];
   readonly assignments: AssignmentSite[] = [];
   readonly functions: { node: Node; scope: Scope }[] = [];
+  readonly classes: { node: Node; scope: Scope }[] = [];
+  private readonly kept = new Map<string, Kept>();
+  private records: NodeRecords | null = null;
   /** local names that import something under another name (`from os import system as run`: run → system) */
   readonly importedLastNames = new Map<string, string>();
   private readonly calleeCache = new Map<CallSite, string[]>();
@@ -296,6 +324,33 @@ export class FileModel {
     return names;
   }
 
+  /** The file's nodes of a type (comments, comparisons, ifs, loops), in document order, from the model's own walk. */
+  sideNodes(type: SideNodeType): SideNodes {
+    const at = this.kept.get(type)?.at ?? [];
+    const records = this.records!;
+    return { length: at.length, start: (k) => records.start(at[k]), node: (k) => records.node(at[k]) };
+  }
+
+  /** The nodes of a type in `scope` itself, not in the functions, classes or lambdas nested in it, in document order. */
+  ownNodes(scope: Scope, type: SideNodeType): Node[] {
+    const kept = this.kept.get(type);
+    const out: Node[] = [];
+    if (!kept) return out;
+    for (let k = 0; k < kept.at.length; k++) if (kept.scopes[k] === scope) out.push(this.records!.node(kept.at[k]));
+    return out;
+  }
+
+  /** The nodes of a type that start inside `scope`, nested scopes included, in document order. */
+  nodesWithin(scope: Scope, type: SideNodeType): Node[] {
+    const side = this.sideNodes(type);
+    const out: Node[] = [];
+    for (let k = 0; k < side.length; k++) {
+      const at = side.start(k);
+      if (at >= scope.start && at < scope.end) out.push(side.node(k));
+    }
+    return out;
+  }
+
   get source(): string {
     return this.parsed.source;
   }
@@ -307,11 +362,17 @@ export class FileModel {
   private collect(): void {
     const src = this.parsed.source;
     const partial = this.parsed.partial;
-    const records = descendantsOfTypes(this.parsed.tree.rootNode, MODEL_NODE_TYPES);
+    const records = descendantsOfTypes(this.parsed.tree.rootNode, WALKED_TYPES);
+    this.records = records;
     const stack: Scope[] = [this.module];
     const current = (at: number): Scope => {
       while (stack.length > 1 && at >= stack[stack.length - 1].end) stack.pop();
       return stack[stack.length - 1];
+    };
+    // the same without popping: an alias still waiting may need a scope this record is past
+    const innermost = (at: number): Scope => {
+      for (let k = stack.length - 1; k > 0; k--) if (at < stack[k].end) return stack[k];
+      return stack[0];
     };
     // `with x() as y`: the alias comes after the nodes of `x()`; it waits for its place in document order
     const waiting: { node: Node; start: number }[] = [];
@@ -322,8 +383,16 @@ export class FileModel {
       }
     };
     for (let i = 0; i < records.length; i++) {
-      const rank = RANK[records.type(i)];
+      const type = records.type(i);
+      const rank = RANK[type];
       let start = records.start(i);
+      if (KEPT_TYPES.has(type)) {
+        let kept = this.kept.get(type);
+        if (!kept) this.kept.set(type, (kept = { at: [], scopes: [] }));
+        kept.at.push(i);
+        kept.scopes.push(innermost(start));
+      }
+      if (rank === undefined) continue;
       switch (rank) {
         case Rank.Call: {
           release(start, rank);
@@ -397,6 +466,7 @@ export class FileModel {
           this.scopes.push(inner);
           stack.push(inner);
           if (rank === Rank.Function) this.functions.push({ node, scope: inner });
+          else if (rank === Rank.Class) this.classes.push({ node, scope: inner });
           if (rank !== Rank.Class) eventIn(inner, { kind: "params", node });
           break;
         }

@@ -4,6 +4,7 @@
  * is left to the linters it belongs to), `# hunkguard: ignore[rule-id, …]` and `# hunkguard: ignore`.
  */
 import { descendantsOfTypes, type ParsedPython } from "./python.js";
+import type { FileModel } from "./scope.js";
 
 export interface SuppressibleRule {
   id: string;
@@ -43,13 +44,14 @@ export function suppressedBy(lineText: string, rule: SuppressibleRule): boolean 
  * literal (`os.system("ping " + host + " # nosec")`) is part of the value, not a comment, and
  * silences nothing. Lines without a comment give "".
  */
-export function commentsByLine(parsed: ParsedPython): (line: number) => string {
+export function commentsByLine(parsed: ParsedPython, model?: FileModel): (line: number) => string {
   let byLine: Map<number, string> | null = null;
   return (line) => {
     if (!byLine) {
       byLine = new Map();
       const { source, lineStarts } = parsed;
-      const comments = descendantsOfTypes(parsed.tree.rootNode, ["comment"]);
+      // the model's walk found them already; else one walk of the tree for them
+      const comments = model?.parsed === parsed ? model.sideNodes("comment") : descendantsOfTypes(parsed.tree.rootNode, ["comment"]);
       let row = 0;
       for (let i = 0; i < comments.length; i++) {
         const start = comments.start(i);

@@ -127,7 +127,7 @@ export class TaintIndex {
     }
     const assignments = this.assignmentsByScope.get(scope) ?? [];
     // `for record in event["Records"]`: the loop's targets take the iterable's taint
-    const loops = ownDescendants(scope.node, "for_statement").concat(ownDescendants(scope.node, "for_in_clause"));
+    const loops = this.model.ownNodes(scope, "for_statement").concat(this.model.ownNodes(scope, "for_in_clause"));
     // two passes reach values that flow around a loop
     for (let pass = 0; pass < 2; pass++) {
       for (const { left, right } of assignments) {
@@ -205,7 +205,7 @@ export class TaintIndex {
   private allowListed(scope: Scope): Set<string> {
     const out = new Set<string>();
     if (!this.allowLists || !scope.node) return out;
-    for (const c of scope.node.descendantsOfType("comparison_operator")) {
+    for (const c of this.model.nodesWithin(scope, "comparison_operator")) {
       if (!c || c.namedChildCount !== 2) continue;
       const op = this.model.text(c).slice(c.namedChild(0)!.endIndex - c.startIndex, c.namedChild(1)!.startIndex - c.startIndex).trim();
       if (op !== "in" && op !== "not in") continue;
@@ -235,7 +235,7 @@ export class TaintIndex {
     const out = new Set<string>();
     if (!this.allowLists || !scope.node) return out;
     const m = this.model;
-    for (const stmt of ownDescendants(scope.node, "if_statement")) {
+    for (const stmt of m.ownNodes(scope, "if_statement")) {
       const test = stmt.childForFieldName("condition");
       const body = stmt.childForFieldName("consequence");
       if (!test || !body) continue;
@@ -334,19 +334,6 @@ export class TaintIndex {
 
 /** check methods and functions whose call in an `if` test guards the names it is given */
 const GUARD_METHODS = new Set(["startswith", "endswith", "is_relative_to", "relative_to", "commonpath", "fullmatch", "match", "isalnum", "isdigit", "isidentifier"]);
-
-/** The nodes of a type inside a function, not inside functions or classes nested in it. */
-function ownDescendants(fn: Node, type: string): Node[] {
-  const out: Node[] = [];
-  const todo: Node[] = [...fn.namedChildren];
-  while (todo.length) {
-    const n = todo.pop()!;
-    if (n.type === "function_definition" || n.type === "class_definition" || n.type === "lambda") continue;
-    if (n.type === type) out.push(n);
-    for (let i = n.namedChildCount - 1; i >= 0; i--) todo.push(n.namedChild(i)!);
-  }
-  return out;
-}
 
 /** A URL whose scheme and host are constant text (`f"https://api.example.com/{x}"`, `"https://h/" + x`): the request goes where the code says. */
 function fixedHost(model: FileModel, n: Node, scope: Scope): boolean {
