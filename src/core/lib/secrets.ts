@@ -123,6 +123,7 @@ function candidates(model: FileModel): Candidate[] {
     // the name is on the finding's statement, before its value
     if (!model.inFocus(m.index)) continue;
     if (m.index < coveredTo) continue; // still inside the last node looked at
+    if (!storesStringAfter(model.source, m.index + m[0].length)) continue;
     const leaf = root.descendantForIndex(m.index, m.index + m[0].length);
     coveredTo = leaf.endIndex;
     if (seen.has(leaf.id)) continue;
@@ -134,6 +135,34 @@ function candidates(model: FileModel): Candidate[] {
   }
   candidateCache.set(model, out);
   return out;
+}
+
+/**
+ * The rest of a name (an identifier, or a string key up to its closing quote and `]`), then `=` or `:`
+ * (line breaks and continuations allowed between).
+ */
+const NAME_THEN_OPERATOR = /(?:\w*|[^"'\n\\]*["']\]?)\s*(?:\\\s*)*(=(?!=)|:(?!=))/y;
+/** A string literal next (its prefix, its quote). */
+const STRING_NEXT = /\s*(?:\\\s*)*[rRbBuUfF]{0,2}["']/y;
+/** An annotation, then `=` and a string literal, on the line (`password: str = "…"`). */
+const ANNOTATED_STRING_NEXT = /[^\n=]*=(?!=)\s*(?:\\\s*)*[rRbBuUfF]{0,2}["']/y;
+
+/**
+ * Whether a secret-ish word that ends at `at` can name a string literal stored under it: in every
+ * form `candidateAt` accepts, the name is followed by `=` or `:` and then a string (perhaps after an
+ * annotation). Read from the text, so most mentions (`d[key]`, `token.type`, `keys()`) never
+ * reach the tree.
+ */
+function storesStringAfter(source: string, at: number): boolean {
+  NAME_THEN_OPERATOR.lastIndex = at;
+  const op = NAME_THEN_OPERATOR.exec(source);
+  if (!op) return false;
+  const after = NAME_THEN_OPERATOR.lastIndex;
+  STRING_NEXT.lastIndex = after;
+  if (STRING_NEXT.test(source)) return true;
+  if (op[1] !== ":") return false;
+  ANNOTATED_STRING_NEXT.lastIndex = after;
+  return ANNOTATED_STRING_NEXT.test(source);
 }
 
 /** ASCII characters that are never whitespace, a comment or a line continuation, and are not `=` or `:`. */
