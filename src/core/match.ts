@@ -430,8 +430,8 @@ function stringMatches(model: FileModel, rule: Rule, patterns: StringPatternSpec
   const root = model.parsed.tree.rootNode;
   for (const p of patterns) {
     const starts = regex(`^(?:${p.starts})`);
-    // right after a quote; the pattern's `$` is the closing quote there
-    const occurrence = new RegExp(`["'](?:${p.starts.replace(/(?<!\\)\$/g, `["']`)})`, "g");
+    const occurrence = occurrenceOf(p.starts);
+    occurrence.lastIndex = 0;
     const seen = new Set<number>();
     for (const m of model.source.matchAll(occurrence)) {
       let value: Node | null = root.descendantForIndex(m.index! + 1, m.index! + 2);
@@ -451,6 +451,15 @@ function stringMatches(model: FileModel, rule: Rule, patterns: StringPatternSpec
     }
   }
   return out;
+}
+
+const occurrences = new Map<string, RegExp>();
+
+/** Where a string literal starting with `starts` begins: right after a quote; the pattern's `$` is the closing quote there. */
+function occurrenceOf(starts: string): RegExp {
+  let r = occurrences.get(starts);
+  if (!r) occurrences.set(starts, (r = new RegExp(`["'](?:${starts.replace(/(?<!\\)\$/g, `["']`)})`, "g")));
+  return r;
 }
 
 /** Whether a literal is used as the pattern says: an argument, a value stored under a telling name, a default. */

@@ -57,7 +57,11 @@ export class TaintIndex {
     this.sanitizers = new Set(profile.sanitizers);
     this.sanitizerLasts = new Set(profile.sanitizers.map((q) => q.slice(q.lastIndexOf(".") + 1)));
     this.allowLists = profile.allowLists === true || profile.sanitizers.length > 0;
+    this.possible = this.sources.some((src) => sourcePossible(model.source, src));
   }
+
+  /** false when the text lacks a word every source needs: no value of the file can be tainted */
+  private readonly possible: boolean;
 
   private describe(n: Node, what: string): TaintSource {
     return { description: `\`${what}\` (line ${n.startPosition.row + 1})` };
@@ -296,6 +300,7 @@ export class TaintIndex {
 
   /** Taint of an expression used inside `scope` (a function; module-level code has no request). */
   taintOf(expr: Node, scope: Scope): TaintSource | null {
+    if (!this.possible) return null;
     const fnScope = enclosingFunction(scope);
     if (!fnScope) {
       // module level: only input() and sys.argv make sense
@@ -306,7 +311,7 @@ export class TaintIndex {
 
   /** Taint of any argument of a call (or of the one at `position`/`keyword`). */
   callTaint(call: CallSite, position?: number, keyword?: string, url = false): TaintSource | null {
-    if (!call.args) return null;
+    if (!this.possible || !call.args) return null;
     let pos = 0;
     for (const a of call.args.namedChildren) {
       let value: Node | null = a;
@@ -331,6 +336,31 @@ export class TaintIndex {
     return null;
   }
 }
+
+/**
+ * Whether a source can be found in a file, from its text: a name resolves to `flask.request` or
+ * `os.getenv` only if each of its segments is written there as a word (the import, or the dotted
+ * name itself). A parameter needs its name; a handler both its parameters; a router its module.
+ */
+function sourcePossible(text: string, src: TaintSourceSpec): boolean {
+  const has = (word: string) => wordIn(text, word);
+  const dotted = (q: string) => q.replace(/\(\)/g, "").split(".").every(has);
+  if (src.object !== undefined && dotted(src.object)) return true;
+  if (src.calls?.some(dotted)) return true;
+  if (src.parameter !== undefined && has(src.parameter)) return true;
+  if (src.handler_parameter && has(src.handler_parameter.name) && has(src.handler_parameter.with)) return true;
+  if (src.route_parameters?.routers.some((r) => has(r.split(".")[0]))) return true;
+  return false;
+}
+
+/** Whether `word` occurs in `text` with no identifier character either side. */
+function wordIn(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
+    if (!IDENTIFIER_CHAR.test(text[at - 1] ?? " ") && !IDENTIFIER_CHAR.test(text[at + word.length] ?? " ")) return true;
+  }
+  return false;
+}
+const IDENTIFIER_CHAR = /[\w]/;
 
 /** check methods and functions whose call in an `if` test guards the names it is given */
 const GUARD_METHODS = new Set(["startswith", "endswith", "is_relative_to", "relative_to", "commonpath", "fullmatch", "match", "isalnum", "isdigit", "isidentifier"]);
