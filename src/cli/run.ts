@@ -93,8 +93,17 @@ export async function analyzeFiles(jobs: Job[], settings: Settings, io: CliIO, r
   const { rules, fixes, enabled, mode } = settings;
   const enabledRules = enabled ? rules.rules.filter(enabled).map((r) => r.id) : undefined;
   const pool = scanPool(jobs.length, env);
+  // the workers load the rules while this thread reads the first files
+  pool?.warm().catch(() => {});
   // unchanged files of an earlier scan are read back, not analysed (keyed by content, rules, options)
   const cache = settings.cache ? DiskResultCache.open({ cwd: io.cwd, env }) : null;
+  // on the pool, the next chunk is read while the workers analyse the one before: at most two in flight
+  const inFlight: Promise<Awaited<ReturnType<typeof analyzeChange>>>[] = [];
+  const take = async () => {
+    const { report, belowSeverity } = await inFlight.shift()!;
+    run.belowSeverity += belowSeverity;
+    mergeReports(run.report, [report]);
+  };
   try {
     for (let from = 0; from < jobs.length; from += POOL_CHUNK) {
       const chunk = jobs.slice(from, from + POOL_CHUNK);
@@ -113,15 +122,17 @@ export async function analyzeFiles(jobs: Job[], settings: Settings, io: CliIO, r
         const patch = job.changed?.patch;
         files.push({ path: job.path, text: source.text, ...(patch ? { patch } : {}) });
       }
-      const { report, belowSeverity } = await analyzeChange(
-        files,
-        // workers load the rules first (~0.5 s each): only big scans repay that
-        { rules, enabledRules, mode, fixes, minSeverity: settings.minSeverity, maxFileBytes: settings.maxFileBytes, minFiles: 200, minLines: 100_000, skipped, afterFile: () => memory.afterFile(), unsorted: true, tests: settings.tests, cache },
-        pool,
+      inFlight.push(
+        analyzeChange(
+          files,
+          // the pool was chosen once for the whole scan (see scanPool): every chunk goes to it
+          { rules, enabledRules, mode, fixes, minSeverity: settings.minSeverity, maxFileBytes: settings.maxFileBytes, minFiles: 0, minLines: 0, skipped, ...(pool ? {} : { afterFile: () => memory.afterFile() }), unsorted: true, tests: settings.tests, cache },
+          pool,
+        ),
       );
-      run.belowSeverity += belowSeverity;
-      mergeReports(run.report, [report]);
+      if (!pool || inFlight.length >= 2) await take();
     }
+    while (inFlight.length) await take();
   } finally {
     await pool?.close();
   }
