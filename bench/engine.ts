@@ -12,9 +12,9 @@
  * in the same order. `--vs-bandit` times Debian's `bandit` on the same files in the same run.
  *
  * Then what users run, end to end: `hunkguard scan PATH` (the built CLI, a child process: start-up,
- * file discovery, reading, analysis, output) on one thread and on the pool, with its wall time and
- * peak RSS; the engine's loop with the on-disk result cache cold and warm (`.hunkguard_cache`, in
- * a temporary folder); `--vs-ruff` times `ruff check --select S --no-cache` on the same tree when a
+ * file discovery, reading, analysis, output) on one thread and on the pool without a cache, and on
+ * the pool with its disk cache warm, with wall time and peak RSS; the engine's loop with the on-disk
+ * result cache cold and warm (`.hunkguard_cache`, in a temporary folder); `--vs-ruff` times `ruff check --select S --no-cache` on the same tree when a
  * `ruff` binary is on PATH.
  */
 import { isMainThread, parentPort, workerData, Worker } from "node:worker_threads";
@@ -326,7 +326,7 @@ async function benchMain(argv: string[]): Promise<number> {
     row(`${threads} thread${threads === 1 ? "" : "s"}`, `${t.seconds.toFixed(3)} s  ${fmt(lines / t.seconds)} lines/s, ${(best.seconds / t.seconds).toFixed(2)}× one thread; same findings: ${same ? "yes" : "NO"}`);
   }
   const usage = process.resourceUsage();
-  row("memory", `peak RSS ${mib(singleThreadPeak)} one thread, ${mib(usage.maxRSS * 1024)} overall (after reading the files ${mib(rssAfterRead)}; source text ${mib(sizes.reduce((a, b) => a + b, 0) * 2)}), heap peak ${mib(heapPeak)}; ${releases.parse ?? 0}+${releases.full ?? 0} forced collections (parse+full) to free trees`);
+  row("memory", `engine bench process (parse-only passes keep trees longest): peak RSS ${mib(singleThreadPeak)} one thread, ${mib(usage.maxRSS * 1024)} overall (after reading the files ${mib(rssAfterRead)}; source text ${mib(sizes.reduce((a, b) => a + b, 0) * 2)}), heap peak ${mib(heapPeak)}; ${releases.parse ?? 0}+${releases.full ?? 0} forced collections (parse+full) to free trees`);
 
   // the result cache (the CLI's disk cache, in a temporary folder): cold fills it, warm reads it
   const cacheHome = mkdtempSync(join(tmpdir(), "hunkguard-bench-"));
@@ -343,12 +343,18 @@ async function benchMain(argv: string[]): Promise<number> {
 
   // what users run: the built CLI, end to end (start-up, discovery, reading, analysis, output)
   let cliOne: number | undefined;
+  let cliDefault: number | undefined;
   if (!values["no-cli"]) {
     const cli = join(repoRoot, "bin", "hunkguard.js");
     const args = [cli, "scan", root, "--format", "json", "--allow-unanalysed", "--fail-on", "never", ...(fixes ? [] : ["--no-fixes"])];
-    const one = timed(process.execPath, args, { HUNKGUARD_THREADS: "1" });
-    const pool = timed(process.execPath, args, {});
-    for (const [label, r] of [["CLI 1 thread", one], ["CLI default", pool]] as const) {
+    // cold: no cache; then the default (the pool) filling a cache of its own, and reading it back
+    const cliCache = mkdtempSync(join(tmpdir(), "hunkguard-bench-cli-"));
+    const one = timed(process.execPath, [...args, "--no-cache"], { HUNKGUARD_THREADS: "1" });
+    const pool = timed(process.execPath, [...args, "--no-cache"], {});
+    timed(process.execPath, args, { HUNKGUARD_CACHE_DIR: cliCache });
+    const warmCli = timed(process.execPath, args, { HUNKGUARD_CACHE_DIR: cliCache });
+    rmSync(cliCache, { recursive: true, force: true });
+    for (const [label, r] of [["CLI 1 thread", one], ["CLI default", pool], ["CLI warm cache", warmCli]] as const) {
       if ("missing" in r) row(label, r.missing);
       else {
         let findings = "?";
@@ -361,6 +367,7 @@ async function benchMain(argv: string[]): Promise<number> {
       }
     }
     if (!("missing" in one)) cliOne = one.seconds;
+    if (!("missing" in pool)) cliDefault = pool.seconds;
     const tiny = join(tmpdir(), `hunkguard-bench-one-${process.pid}.py`);
     (await import("node:fs")).writeFileSync(tiny, 'import os\nos.system("ping " + host)\n');
     const start = timed(process.execPath, [cli, "scan", tiny, "--format", "json", "--fail-on", "never"], { HUNKGUARD_THREADS: "1" }, 5);
@@ -380,6 +387,7 @@ async function benchMain(argv: string[]): Promise<number> {
       else {
         const vs = [`engine full ${(best.seconds / r.seconds).toFixed(1)}×`];
         if (cliOne) vs.push(`CLI 1 thread ${(cliOne / r.seconds).toFixed(1)}×`);
+        if (cliDefault) vs.push(`CLI default ${(cliDefault / r.seconds).toFixed(1)}×`);
         row("ruff --select S", `${r.seconds.toFixed(3)} s no cache${"missing" in w2 ? "" : `, ${w2.seconds.toFixed(3)} s warm cache`}, peak RSS ${r.rssKiB !== undefined ? mib(r.rssKiB * 1024) : "?"}; HunkGuard takes ${vs.join(", ")} Ruff's time`);
         void w;
       }
@@ -391,8 +399,10 @@ async function benchMain(argv: string[]): Promise<number> {
     if ("missing" in b) row("bandit", b.missing);
     else {
       const banditRate = lines / b.seconds;
-      const vs = [`1 thread ${(banditRate ? lines / best.seconds / banditRate : 0).toFixed(1)}×`];
-      if (threadedSeconds) vs.push(`${threads} threads ${(lines / threadedSeconds / banditRate).toFixed(1)}×`);
+      const vs = [`engine 1 thread ${(banditRate ? lines / best.seconds / banditRate : 0).toFixed(1)}×`];
+      if (threadedSeconds) vs.push(`engine ${threads} threads ${(lines / threadedSeconds / banditRate).toFixed(1)}×`);
+      if (cliOne) vs.push(`CLI 1 thread ${(b.seconds / cliOne).toFixed(1)}×`);
+      if (cliDefault) vs.push(`CLI default ${(b.seconds / cliDefault).toFixed(1)}×`);
       row("bandit", `${b.seconds.toFixed(2)} s  ${fmt(banditRate)} lines/s (bandit counts ${b.loc !== undefined ? fmt(b.loc) : "?"} loc); HunkGuard is faster: ${vs.join(", ")}`);
     }
   }
