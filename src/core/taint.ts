@@ -57,7 +57,7 @@ export class TaintIndex {
     this.sanitizers = new Set(profile.sanitizers);
     this.sanitizerLasts = new Set(profile.sanitizers.map((q) => q.slice(q.lastIndexOf(".") + 1)));
     this.allowLists = profile.allowLists === true || profile.sanitizers.length > 0;
-    this.possible = this.sources.some((src) => sourcePossible(model.source, src));
+    this.possible = this.sources.some((src) => sourcePossibleIn(model, src));
   }
 
   /** false when the text lacks a word every source needs: no value of the file can be tainted */
@@ -351,6 +351,17 @@ function sourcePossible(text: string, src: TaintSourceSpec): boolean {
   if (src.handler_parameter && has(src.handler_parameter.name) && has(src.handler_parameter.with)) return true;
   if (src.route_parameters?.routers.some((r) => has(r.split(".")[0]))) return true;
   return false;
+}
+
+const possibleSources = new WeakMap<FileModel, Map<TaintSourceSpec, boolean>>();
+
+/** `sourcePossible` for the model's text, once per file and source (every taint profile asks). */
+function sourcePossibleIn(model: FileModel, src: TaintSourceSpec): boolean {
+  let memo = possibleSources.get(model);
+  if (!memo) possibleSources.set(model, (memo = new Map()));
+  let out = memo.get(src);
+  if (out === undefined) memo.set(src, (out = sourcePossible(model.source, src)));
+  return out;
 }
 
 /** Whether `word` occurs in `text` with no identifier character either side. */
