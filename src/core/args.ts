@@ -1,5 +1,5 @@
 /** Arguments of a call site, by position or keyword. No imports of the rule machinery: the engine, the libraries and the rules use these. */
-import type { Node } from "./python.js";
+import { startOf, type Node } from "./python.js";
 import type { FileModel, CallSite } from "./scope.js";
 
 /** An argument of a call, found by position or keyword. */
@@ -39,14 +39,20 @@ export function hasKwargsSplat(call: CallSite): boolean {
 }
 
 
-const callIndex = new WeakMap<FileModel, Map<number, CallSite>>();
-
-/** The call site of a `call` node (indexed once per file). */
+/**
+ * The model's call site for a call node: found by its start among the calls (in document order),
+ * then by identity among the few starting there (`f(a)(b)`) — without fetching every call's node.
+ */
 export function callSiteOf(model: FileModel, node: Node): CallSite | undefined {
-  let index = callIndex.get(model);
-  if (!index) {
-    index = new Map(model.calls.map((c) => [c.node.id, c]));
-    callIndex.set(model, index);
+  const calls = model.calls;
+  const at = startOf(node);
+  let lo = 0;
+  let hi = calls.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (calls[mid].start < at) lo = mid + 1;
+    else hi = mid;
   }
-  return index.get(node.id);
+  for (let i = lo; i < calls.length && calls[i].start === at; i++) if (calls[i].node.id === node.id) return calls[i];
+  return undefined;
 }

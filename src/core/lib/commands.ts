@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Node } from "../python.js";
 import type { CallSite, FileModel, Scope } from "../scope.js";
 import type { Confidence, Hit, Rule, Severity } from "../types.js";
-import { argument, keywordArgument } from "../args.js";
+import { argument, callSiteOf, keywordArgument } from "../args.js";
 import { commandTemplate, isSafeValue, shellScriptInArgv, type CommandTemplate, type TemplateChar } from "./shell.js";
 
 const Level = z.enum(["high", "medium", "low"]);
@@ -159,15 +159,22 @@ function shellKeywordPositions(model: FileModel): number[] {
   return out;
 }
 
-function anyWithin(sorted: number[], start: number, end: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < start) lo = mid + 1;
-    else hi = mid;
+/**
+ * The calls whose own argument list has a keyword written at one of the positions, found from the
+ * keyword's place in the tree — not by reading the arguments of every call in the file.
+ */
+function callsHolding(model: FileModel, positions: number[]): Set<CallSite> {
+  const root = model.parsed.tree.rootNode;
+  const out = new Set<CallSite>();
+  for (const pos of positions) {
+    const name = root.descendantForIndex(pos, pos + 1);
+    const keyword = name.parent;
+    if (keyword?.type !== "keyword_argument" || keyword.parent?.type !== "argument_list") continue;
+    const callNode = keyword.parent.parent;
+    const site = callNode?.type === "call" ? callSiteOf(model, callNode) : undefined;
+    if (site) out.add(site);
   }
-  return lo < sorted.length && sorted[lo] < end;
+  return out;
 }
 
 /** Every call in the file that hands a command string to a shell, per the rule's sources. */
@@ -178,6 +185,7 @@ export function shellCommands(model: FileModel, sources: SourceSpec[]): ShellCom
     // any call with `shell=`: find the keyword in the text once rather than in every call's arguments
     const shellAt = src.shell === "any_call" ? shellKeywordPositions(model) : null;
     if (shellAt && !shellAt.length) continue;
+    const holders = shellAt ? callsHolding(model, shellAt) : null;
     const { names, lasts, excluded, excludedNames } = compiled(src);
     const hasModule = src.unresolved_method ? model.imports.some((i) => i.qualified === src.unresolved_method!.module || i.qualified.startsWith(`${src.unresolved_method!.module}.`)) : false;
     for (const call of model.calls) {
@@ -185,9 +193,7 @@ export function shellCommands(model: FileModel, sources: SourceSpec[]): ShellCom
       if (seen.has(call)) continue;
       let callee: string | undefined;
       if (src.shell === "any_call") {
-        // the arguments come after the call's start: no `shell=` after it, none in them
-        if (!anyWithin(shellAt!, call.start, Number.POSITIVE_INFINITY)) continue;
-        if (!call.args || !anyWithin(shellAt!, call.args.startIndex, call.args.endIndex)) continue;
+        if (!holders!.has(call)) continue;
         if (!shellIsTrue(model, call) || excludedNames?.test(call.lastName)) continue;
         const resolved = model.calleeNames(call);
         if (resolved.some((q) => excluded.has(q))) continue;
