@@ -128,6 +128,9 @@ function taintSinkMatches(model: FileModel, rule: Rule, taint: TaintSpec, rules:
     taint.threats || taint.sanitizers || taint.allow_lists
       ? { threats: taint.threats ?? DEFAULT_PROFILE.threats, sanitizers: (taint.sanitizers ?? []).flatMap((s) => s.calls), allowLists: taint.allow_lists === true }
       : DEFAULT_PROFILE;
+  // a file where no source can be found has no tainted call to look for
+  const index = taintIndex(model, rules.taintSources, profile);
+  if (!index.possible) return out;
   // one finding per call, however many of its sinks match
   const seen = new Set<number>();
   for (const sink of taint.sinks) {
@@ -139,7 +142,7 @@ function taintSinkMatches(model: FileModel, rule: Rule, taint: TaintSpec, rules:
       if (!lasts.has(call.lastName) && !lasts.has(last)) continue;
       const callee = model.calleeNames(call).find((q) => calls.has(q));
       if (!callee || seen.has(call.start)) continue;
-      const source = taintIndex(model, rules.taintSources, profile).callTaint(call, sink.position, sink.keyword, sink.url === true);
+      const source = index.callTaint(call, sink.position, sink.keyword, sink.url === true);
       if (!source) continue;
       seen.add(call.start);
       out.push({

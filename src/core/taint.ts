@@ -61,7 +61,7 @@ export class TaintIndex {
   }
 
   /** false when the text lacks a word every source needs: no value of the file can be tainted */
-  private readonly possible: boolean;
+  readonly possible: boolean;
 
   private describe(n: Node, what: string): TaintSource {
     return { description: `\`${what}\` (line ${n.startPosition.row + 1})` };
