@@ -5,5 +5,5 @@
  */
 import { writeCompiledRules } from "../src/core/rules/load.js";
 
-const n = writeCompiledRules();
+const n = await writeCompiledRules();
 if (process.argv.includes("--verbose")) console.log(`compiled ${n} rule and model files`);

@@ -8,11 +8,11 @@ import { readdirSync, readFileSync, statSync, existsSync, writeFileSync } from "
 import { createHash } from "node:crypto";
 import { join, relative, basename, dirname, sep, extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parse as parseYaml } from "yaml";
+import { isDeepStrictEqual } from "node:util";
 import type { z } from "zod";
-import { RuleFile, ModelFile, type TaintSourceSpec } from "./schema.js";
+import type { RuleFile, ModelFile, TaintSourceSpec } from "./schema.js";
 import { compileQuery } from "../python.js";
-import { bindRuleCode, isRuleCode } from "../rule-code.js";
+import { bindRuleCode, isRuleCode, parseRuleOptions } from "../rule-code.js";
 import type { Rule, RuleSet } from "../types.js";
 
 export type { Rule, RuleSet } from "../types.js";
@@ -41,6 +41,32 @@ function compiledRulesDir(): string | null {
   return join(dirname(here), "..", "..", "..", "rules");
 }
 
+/**
+ * What validates a rule or model file that the build did not compile: the YAML parser and the rule
+ * schema (zod). Loaded on demand — a run from the build with every file compiled never loads them.
+ */
+interface Validation {
+  parseYaml: (text: string) => unknown;
+  RuleFile: typeof RuleFile;
+  ModelFile: typeof ModelFile;
+}
+let validation: Validation | null = null;
+
+/** Load the YAML parser and the rule schema (once); `loadRules` does when a file needs them. */
+export async function loadRuleValidation(): Promise<void> {
+  if (validation) return;
+  const [yaml, schema] = await Promise.all([import("yaml"), import("./schema.js")]);
+  validation ??= { parseYaml: (text) => yaml.parse(text), RuleFile: schema.RuleFile, ModelFile: schema.ModelFile };
+}
+
+function needValidation(file: string): Validation {
+  if (!validation) throw new RuleLoadError(`${file}: not in dist/rules/compiled.json, and the rule schema is not loaded (await loadRuleValidation() first)`);
+  return validation;
+}
+
+// From src/ (ts-jest) nothing is compiled: load the schema with this module, so parseRule is synchronous
+if (!compiledRulesDir()) await loadRuleValidation();
+
 function listRuleFiles(root: string): string[] {
   const out: string[] = [];
   const todo = [root];
@@ -63,7 +89,8 @@ function listRuleFiles(root: string): string[] {
  */
 export interface Compiled {
   version: 1;
-  files: Record<string, { hash: string; data: unknown }>;
+  /** `options`: a rule file's options as its code's schema parsed them (when JSON holds them unchanged) */
+  files: Record<string, { hash: string; data: unknown; options?: unknown }>;
   /** SHA-256 of the built engine (dist/src/core), the built rule code and every rule and model file: the result cache's version */
   codeHash?: string;
 }
@@ -82,6 +109,7 @@ const textHash = (text: string) => createHash("sha256").update(text).digest("bas
 function validatedRule(text: string, file: string, compiled?: Compiled | null): z.infer<typeof RuleFile> {
   const pre = compiled?.files[file];
   if (pre && pre.hash === textHash(text)) return pre.data as z.infer<typeof RuleFile>;
+  const { parseYaml, RuleFile } = needValidation(file);
   let data: unknown;
   try {
     data = parseYaml(text);
@@ -99,6 +127,7 @@ function validatedRule(text: string, file: string, compiled?: Compiled | null): 
 function validatedModel(text: string, file: string, compiled?: Compiled | null): z.infer<typeof ModelFile> {
   const pre = compiled?.files[file];
   if (pre && pre.hash === textHash(text)) return pre.data as z.infer<typeof ModelFile>;
+  const { parseYaml, ModelFile } = needValidation(file);
   let data: unknown;
   try {
     data = parseYaml(text);
@@ -148,13 +177,27 @@ function readCompiled(): Compiled | null {
   }
 }
 
-/** Parse and validate every rule and model file of `dir` and write them to `out` (the build does, for dist/rules/compiled.json). */
-export function writeCompiledRules(dir: string = defaultRulesDir(), out: string = join(compiledRulesDir() ?? dir, "compiled.json")): number {
+/**
+ * Parse and validate every rule and model file of `dir` — and each rule's options with its code's
+ * schema — and write them to `out` (the build does, for dist/rules/compiled.json).
+ */
+export async function writeCompiledRules(dir: string = defaultRulesDir(), out: string = join(compiledRulesDir() ?? dir, "compiled.json")): Promise<number> {
+  await loadRuleValidation();
   const compiled: Compiled = { version: 1, files: {} };
   for (const path of listRuleFiles(dir)) {
     const file = `rules/${relative(dir, path).split(sep).join("/")}`;
     const text = readFileSync(path, "utf8");
-    compiled.files[file] = { hash: textHash(text), data: validatedRule(text, file) };
+    const data = validatedRule(text, file);
+    const entry: Compiled["files"][string] = { hash: textHash(text), data };
+    const url = codeModuleOf(dir, path);
+    if (url) {
+      const code = await importRuleCode(file, url);
+      const parsed = await parseRuleOptions(code, data.options);
+      if ("error" in parsed) throw new RuleLoadError(`${file}: ${parsed.error}`);
+      // kept only when JSON gives the same value back (a schema may transform to something JSON cannot hold)
+      if (parsed.options !== undefined && isDeepStrictEqual(JSON.parse(JSON.stringify(parsed.options)), parsed.options)) entry.options = parsed.options;
+    }
+    compiled.files[file] = entry;
   }
   const folder = join(dir, "_models");
   for (const name of existsSync(folder) ? readdirSync(folder).sort() : []) {
@@ -252,17 +295,22 @@ function codeModuleOf(dir: string, yml: string): string | null {
   return pathToFileURL(built).href;
 }
 
-async function attachCode(rule: Rule, url: string): Promise<void> {
+async function importRuleCode(file: string, url: string) {
   let mod: { default?: unknown };
   try {
     mod = (await import(url)) as { default?: unknown };
   } catch (e) {
-    throw new RuleLoadError(`${rule.file.replace(/\.ya?ml$/, ".ts")}: cannot load: ${(e as Error).message}`);
+    throw new RuleLoadError(`${file.replace(/\.ya?ml$/, ".ts")}: cannot load: ${(e as Error).message}`);
   }
   if (!isRuleCode(mod.default)) {
-    throw new RuleLoadError(`${rule.file.replace(/\.ya?ml$/, ".ts")}: the default export must be defineRule({ options, match, fix })`);
+    throw new RuleLoadError(`${file.replace(/\.ya?ml$/, ".ts")}: the default export must be defineRule({ options, match, fix })`);
   }
-  const bound = bindRuleCode(mod.default, rule.options);
+  return mod.default;
+}
+
+/** Bind the rule's code; `parsed`: its options as the build parsed them (the rule file unchanged since). */
+async function attachCode(rule: Rule, url: string, parsed?: { options: unknown }): Promise<void> {
+  const bound = await bindRuleCode(await importRuleCode(rule.file, url), rule.options, parsed);
   if ("error" in bound) throw new RuleLoadError(`${rule.file}: ${bound.error}`);
   rule.code = bound;
 }
@@ -332,14 +380,26 @@ function resolveNames(rule: Rule, models: Models): void {
 async function readRules(dir: string): Promise<RuleSet> {
   const rules: Rule[] = [];
   const compiled = readCompiled();
-  const models = readModels(dir, compiled);
-  // every rule and model file as the build compiled it (and no other): the build's code hash holds
-  let fresh = !!compiled?.codeHash && listRuleFiles(dir).length + modelFiles(dir).length === Object.keys(compiled.files).length && modelFiles(dir).every((f) => compiled.files[f.file]?.hash === textHash(readFileSync(f.path, "utf8")));
-  for (const path of listRuleFiles(dir)) {
+  const ruleFiles = listRuleFiles(dir).map((path) => {
     const rel = relative(dir, path).split(sep).join("/");
     const text = readFileSync(path, "utf8");
+    return { path, rel, text, hash: textHash(text) };
+  });
+  const models = modelFiles(dir);
+  const precompiled = (file: string, hash: string) => compiled?.files[file]?.hash === hash;
+  const modelsPrecompiled = models.every((f) => precompiled(f.file, textHash(readFileSync(f.path, "utf8"))));
+  // a file the build did not compile (or edited since) is parsed and validated: load the schema for it
+  if (!modelsPrecompiled || !ruleFiles.every((f) => precompiled(`rules/${f.rel}`, f.hash))) await loadRuleValidation();
+  const modelSet = readModels(dir, compiled);
+  // every rule and model file as the build compiled it (and no other): the build's code hash holds
+  // options the build parsed belong to the packaged rules' code: a rule elsewhere with the same text may have other code
+  const packagedCode = compiled !== null && dir === defaultRulesDir();
+  let fresh = !!compiled?.codeHash && ruleFiles.length + models.length === Object.keys(compiled.files).length && modelsPrecompiled;
+  for (const { path, rel, text, hash } of ruleFiles) {
     const rule = parseRule(text, `rules/${rel}`, compiled);
-    if (fresh && compiled?.files[`rules/${rel}`]?.hash !== textHash(text)) fresh = false;
+    const pre = compiled?.files[`rules/${rel}`];
+    const unchanged = pre?.hash === hash;
+    if (fresh && !unchanged) fresh = false;
     const stem = basename(path).replace(/\.ya?ml$/, "");
     if (stem !== rule.id) throw new RuleLoadError(`rules/${rel}: id "${rule.id}" does not match the file name "${stem}"`);
     const folder = rel.split("/")[0];
@@ -347,11 +407,11 @@ async function readRules(dir: string): Promise<RuleSet> {
       throw new RuleLoadError(`rules/${rel}: category "${rule.category}" does not match the folder "${folder}"`);
     }
     const code = codeModuleOf(dir, path);
-    if (code) await attachCode(rule, code);
+    if (code) await attachCode(rule, code, packagedCode && unchanged && pre && "options" in pre ? { options: pre.options } : undefined);
     checkComplete(rule);
     rules.push(rule);
   }
   if (!rules.length) throw new RuleLoadError(`no rules found in ${dir}`);
   builtCodeHash = fresh && compiled?.codeHash ? compiled.codeHash : null;
-  return buildRuleSet(rules, models);
+  return buildRuleSet(rules, modelSet);
 }
