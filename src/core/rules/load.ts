@@ -395,6 +395,20 @@ async function readRules(dir: string): Promise<RuleSet> {
   // options the build parsed belong to the packaged rules' code: a rule elsewhere with the same text may have other code
   const packagedCode = compiled !== null && dir === defaultRulesDir();
   let fresh = !!compiled?.codeHash && ruleFiles.length + models.length === Object.keys(compiled.files).length && modelsPrecompiled;
+  // the rules' code modules are fetched together (start-up); each is awaited in turn below, so the
+  // first rule in order that fails is the one reported, as when they were imported one by one
+  const codeOf = new Map<string, string | null | RuleLoadError>();
+  for (const { path } of ruleFiles) {
+    let url: string | null | RuleLoadError;
+    try {
+      url = codeModuleOf(dir, path);
+    } catch (e) {
+      if (!(e instanceof RuleLoadError)) throw e;
+      url = e; // reported in order by the loop below
+    }
+    codeOf.set(path, url);
+    if (typeof url === "string") import(url).catch(() => undefined);
+  }
   for (const { path, rel, text, hash } of ruleFiles) {
     const rule = parseRule(text, `rules/${rel}`, compiled);
     const pre = compiled?.files[`rules/${rel}`];
@@ -406,7 +420,8 @@ async function readRules(dir: string): Promise<RuleSet> {
     if (rel.includes("/") && folder !== rule.category) {
       throw new RuleLoadError(`rules/${rel}: category "${rule.category}" does not match the folder "${folder}"`);
     }
-    const code = codeModuleOf(dir, path);
+    const code = codeOf.get(path) ?? null;
+    if (code instanceof RuleLoadError) throw code;
     if (code) await attachCode(rule, code, packagedCode && unchanged && pre && "options" in pre ? { options: pre.options } : undefined);
     checkComplete(rule);
     rules.push(rule);
