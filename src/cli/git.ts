@@ -1,12 +1,20 @@
 /**
  * git, run as a program: the repository root, the branch's base and its diff.
  */
-import { spawnSync } from "node:child_process";
+import type { SpawnSyncReturns } from "node:child_process";
+import { createRequire } from "node:module";
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { parseUnifiedDiff, DiffParseError, type FileDiff } from "../core/hunks.js";
 import { PYTHON_EXTENSIONS } from "../core/walk.js";
 import { InputError } from "./io.js";
+
+/** node:child_process, loaded the first time git runs (a scan of named files outside a hook need not). */
+let childProcess: typeof import("node:child_process") | null = null;
+function spawnSync(command: string, args: string[], options: { cwd: string; encoding?: "buffer"; maxBuffer: number }): SpawnSyncReturns<Buffer> {
+  childProcess ??= createRequire(import.meta.url)("node:child_process") as typeof import("node:child_process");
+  return childProcess.spawnSync(command, args, options);
+}
 
 export function git(args: string[], cwd: string): { ok: boolean; out: string; err: string } {
   const r = spawnSync("git", args, { cwd, encoding: "buffer", maxBuffer: 1024 * 1024 * 1024 });
