@@ -67,16 +67,25 @@ function needValidation(file: string): Validation {
 // From src/ (ts-jest) nothing is compiled: load the schema with this module, so parseRule is synchronous
 if (!compiledRulesDir()) await loadRuleValidation();
 
-function listRuleFiles(root: string): string[] {
+/**
+ * The rule files under `root`, sorted; `seen` collects every file met on the way (so the code
+ * module beside a rule is known without asking the file system again).
+ */
+function listRuleFiles(root: string, seen?: Set<string>): string[] {
   const out: string[] = [];
   const todo = [root];
   while (todo.length) {
     const d = todo.pop()!;
-    for (const name of readdirSync(d).sort()) {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const name = entry.name;
       const p = join(d, name);
-      if (statSync(p).isDirectory()) {
+      // a link is followed, as statSync did for every entry
+      if (entry.isSymbolicLink() ? statSync(p).isDirectory() : entry.isDirectory()) {
         if (!DATA_FOLDER.test(name)) todo.push(p);
-      } else if (name.endsWith(".yml") || name.endsWith(".yaml")) out.push(p);
+      } else {
+        seen?.add(p);
+        if (name.endsWith(".yml") || name.endsWith(".yaml")) out.push(p);
+      }
     }
   }
   return out.sort();
@@ -282,12 +291,13 @@ export function packagedModels(): Models {
 }
 
 /** The code module beside a rule file, if there is one: its URL to import. */
-function codeModuleOf(dir: string, yml: string): string | null {
+function codeModuleOf(dir: string, yml: string, seen?: Set<string>): string | null {
   const stem = yml.replace(/\.ya?ml$/, "");
   const ts = `${stem}.ts`;
   const js = `${stem}.js`;
-  if (existsSync(js)) return pathToFileURL(js).href;
-  if (!existsSync(ts)) return null;
+  const exists = (p: string) => (seen ? seen.has(p) : existsSync(p));
+  if (exists(js)) return pathToFileURL(js).href;
+  if (!exists(ts)) return null;
   const compiled = compiledRulesDir();
   if (!compiled) return pathToFileURL(ts).href;
   const built = join(compiled, `${relative(dir, stem)}.js`);
@@ -380,7 +390,8 @@ function resolveNames(rule: Rule, models: Models): void {
 async function readRules(dir: string): Promise<RuleSet> {
   const rules: Rule[] = [];
   const compiled = readCompiled();
-  const ruleFiles = listRuleFiles(dir).map((path) => {
+  const seen = new Set<string>();
+  const ruleFiles = listRuleFiles(dir, seen).map((path) => {
     const rel = relative(dir, path).split(sep).join("/");
     const text = readFileSync(path, "utf8");
     return { path, rel, text, hash: textHash(text) };
@@ -401,7 +412,7 @@ async function readRules(dir: string): Promise<RuleSet> {
   for (const { path } of ruleFiles) {
     let url: string | null | RuleLoadError;
     try {
-      url = codeModuleOf(dir, path);
+      url = codeModuleOf(dir, path, seen);
     } catch (e) {
       if (!(e instanceof RuleLoadError)) throw e;
       url = e; // reported in order by the loop below
