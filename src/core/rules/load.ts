@@ -13,6 +13,7 @@ import type { z } from "zod";
 import type { RuleFile, ModelFile, TaintSourceSpec } from "./schema.js";
 import { compileQuery } from "../python.js";
 import { bindRuleCode, isRuleCode, parseRuleOptions } from "../rule-code.js";
+import { BUNDLE_FILE, type RuleBundle } from "./bundle.js";
 import type { Rule, RuleSet } from "../types.js";
 
 export type { Rule, RuleSet } from "../types.js";
@@ -159,7 +160,8 @@ function codeHashOf(dirs: string[], compiled: Compiled): string {
       for (const name of readdirSync(d)) {
         const p = join(d, name);
         if (statSync(p).isDirectory()) todo.push(p);
-        else if (name.endsWith(".js")) files.push(p);
+        // the bundle (bundle.ts) is made from the rule modules hashed here, with their modification times
+        else if (name.endsWith(".js") && name !== BUNDLE_FILE) files.push(p);
       }
     }
     for (const f of files.sort()) h.update(`${relative(root, f)}\0`).update(readFileSync(f)).update("\0");
@@ -305,10 +307,36 @@ function codeModuleOf(dir: string, yml: string, seen?: Set<string>): string | nu
   return pathToFileURL(built).href;
 }
 
-async function importRuleCode(file: string, url: string) {
+/** The built rules' bundle (bundle.ts), when running from dist/ and the build wrote it. */
+async function readBundle(): Promise<RuleBundle | null> {
+  const dir = compiledRulesDir();
+  if (!dir || !existsSync(join(dir, BUNDLE_FILE))) return null;
+  try {
+    return (await import(pathToFileURL(join(dir, BUNDLE_FILE)).href)) as RuleBundle;
+  } catch {
+    return null; // each rule imports its own file, and reports its own error
+  }
+}
+
+/** A rule's built module as bundled, while its file is still the one bundled; else null. */
+function bundledModule(bundle: RuleBundle | null, url: string): RuleBundle["files"][string] | null {
+  const dir = compiledRulesDir();
+  if (!bundle || !dir) return null;
+  const path = fileURLToPath(url);
+  const entry = bundle.files[relative(dir, path).split(sep).join("/")];
+  if (!entry) return null;
+  try {
+    const st = statSync(path);
+    return st.size === entry.size && st.mtimeMs === entry.mtimeMs ? entry : null;
+  } catch {
+    return null;
+  }
+}
+
+async function importRuleCode(file: string, url: string, bundled?: RuleBundle["files"][string] | null) {
   let mod: { default?: unknown };
   try {
-    mod = (await import(url)) as { default?: unknown };
+    mod = bundled ? bundled.load() : ((await import(url)) as { default?: unknown });
   } catch (e) {
     throw new RuleLoadError(`${file.replace(/\.ya?ml$/, ".ts")}: cannot load: ${(e as Error).message}`);
   }
@@ -319,8 +347,8 @@ async function importRuleCode(file: string, url: string) {
 }
 
 /** Bind the rule's code; `parsed`: its options as the build parsed them (the rule file unchanged since). */
-async function attachCode(rule: Rule, url: string, parsed?: { options: unknown }): Promise<void> {
-  const bound = await bindRuleCode(await importRuleCode(rule.file, url), rule.options, parsed);
+async function attachCode(rule: Rule, url: string, parsed?: { options: unknown }, bundled?: RuleBundle["files"][string] | null): Promise<void> {
+  const bound = await bindRuleCode(await importRuleCode(rule.file, url, bundled), rule.options, parsed);
   if ("error" in bound) throw new RuleLoadError(`${rule.file}: ${bound.error}`);
   rule.code = bound;
 }
@@ -408,7 +436,9 @@ async function readRules(dir: string): Promise<RuleSet> {
   let fresh = !!compiled?.codeHash && ruleFiles.length + models.length === Object.keys(compiled.files).length && modelsPrecompiled;
   // the rules' code modules are fetched together (start-up); each is awaited in turn below, so the
   // first rule in order that fails is the one reported, as when they were imported one by one
+  const bundle = await readBundle();
   const codeOf = new Map<string, string | null | RuleLoadError>();
+  const bundledOf = new Map<string, RuleBundle["files"][string]>();
   for (const { path } of ruleFiles) {
     let url: string | null | RuleLoadError;
     try {
@@ -418,7 +448,10 @@ async function readRules(dir: string): Promise<RuleSet> {
       url = e; // reported in order by the loop below
     }
     codeOf.set(path, url);
-    if (typeof url === "string") import(url).catch(() => undefined);
+    if (typeof url !== "string") continue;
+    const bundled = bundledModule(bundle, url);
+    if (bundled) bundledOf.set(path, bundled);
+    else import(url).catch(() => undefined);
   }
   for (const { path, rel, text, hash } of ruleFiles) {
     const rule = parseRule(text, `rules/${rel}`, compiled);
@@ -433,7 +466,7 @@ async function readRules(dir: string): Promise<RuleSet> {
     }
     const code = codeOf.get(path) ?? null;
     if (code instanceof RuleLoadError) throw code;
-    if (code) await attachCode(rule, code, packagedCode && unchanged && pre && "options" in pre ? { options: pre.options } : undefined);
+    if (code) await attachCode(rule, code, packagedCode && unchanged && pre && "options" in pre ? { options: pre.options } : undefined, bundledOf.get(path));
     checkComplete(rule);
     rules.push(rule);
   }
