@@ -20,11 +20,14 @@ export interface RuleBundle {
 const IMPORT = /^import\s+(?:(\{[^}]*\})|\*\s+as\s+([A-Za-z_$][\w$]*)|([A-Za-z_$][\w$]*))\s+from\s+("[^"]+"|'[^']+');\s*$/;
 
 /** The body of one rule module as a function body, or null when its form is not one this handles (the rule is then not bundled). */
-function ruleBody(js: string, fileDir: string, bundleDir: string, hoist: (specifier: string) => string): string | null {
+export function ruleModuleBody(js: string, fileDir: string, bundleDir: string, hoist: (specifier: string) => string): string | null {
   const out: string[] = [];
   let hasDefault = false;
   for (const line of js.split("\n")) {
     if (line.startsWith("//# sourceMappingURL=")) continue;
+    // what a function body cannot mean the same: a dynamic import or import.meta (relative to the
+    // rule's own file), a top-level await (also refused inside functions: the check is by line)
+    if (/\bimport\s*\(|\bimport\.meta\b|^\s*await\b/.test(line)) return null;
     if (/^import\b/.test(line)) {
       const m = IMPORT.exec(line);
       if (!m) return null;
@@ -59,7 +62,7 @@ function ruleBody(js: string, fileDir: string, bundleDir: string, hoist: (specif
       out.push(line.slice("export ".length));
       continue;
     }
-    if (/^export\b/.test(line) || /\bimport\s*\(|\bimport\.meta\b|^\s*await\b/.test(line)) return null;
+    if (/^export\b/.test(line)) return null;
     out.push(line);
   }
   if (!hasDefault) return null;
@@ -88,7 +91,7 @@ export function writeRuleBundle(builtRulesDir: string): number {
   };
   const entries: string[] = [];
   for (const file of files) {
-    const body = ruleBody(readFileSync(file, "utf8"), dirname(file), builtRulesDir, hoist);
+    const body = ruleModuleBody(readFileSync(file, "utf8"), dirname(file), builtRulesDir, hoist);
     if (body === null) continue;
     const st = statSync(file);
     const key = relative(builtRulesDir, file).split(sep).join("/");
