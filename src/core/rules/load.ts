@@ -100,7 +100,7 @@ function listRuleFiles(root: string, seen?: Set<string>): string[] {
 export interface Compiled {
   version: 1;
   /** `options`: a rule file's options as its code's schema parsed them (when JSON holds them unchanged) */
-  files: Record<string, { hash: string; data: unknown; options?: unknown }>;
+  files: Record<string, { hash: string; data: unknown; options?: unknown; size?: number }>;
   /** SHA-256 of the built engine (dist/src/core), the built rule code and every rule and model file: the result cache's version */
   codeHash?: string;
 }
@@ -176,13 +176,35 @@ function modelFiles(dir: string): { file: string; path: string }[] {
   return readdirSync(folder).sort().filter((n) => n.endsWith(".yml")).map((n) => ({ file: `rules/_models/${n}`, path: join(folder, n) }));
 }
 
+/** When each compiled file read was written (its modification time). */
+const compiledAt = new WeakMap<Compiled, number>();
+
+/**
+ * A rule file that is as the build compiled it, known without reading it: the size it had, and not
+ * modified since compiled.json was written (strictly before). Anything else is read and hashed.
+ */
+function unchangedSinceBuild(compiled: Compiled | null, file: string, path: string): boolean {
+  const entry = compiled?.files[file];
+  const at = compiled ? compiledAt.get(compiled) : undefined;
+  if (!entry || entry.size === undefined || at === undefined) return false;
+  try {
+    const st = statSync(path);
+    return st.size === entry.size && st.mtimeMs < at;
+  } catch {
+    return false;
+  }
+}
+
 /** The compiled file next to the built rule code, when running from dist/ and it was written. */
 function readCompiled(): Compiled | null {
   const dir = compiledRulesDir();
   if (!dir) return null;
   try {
-    const c = JSON.parse(readFileSync(join(dir, "compiled.json"), "utf8")) as Compiled;
-    return c.version === 1 ? c : null;
+    const path = join(dir, "compiled.json");
+    const c = JSON.parse(readFileSync(path, "utf8")) as Compiled;
+    if (c.version !== 1) return null;
+    compiledAt.set(c, statSync(path).mtimeMs);
+    return c;
   } catch {
     return null;
   }
@@ -199,7 +221,7 @@ export async function writeCompiledRules(dir: string = defaultRulesDir(), out: s
     const file = `rules/${relative(dir, path).split(sep).join("/")}`;
     const text = readFileSync(path, "utf8");
     const data = validatedRule(text, file);
-    const entry: Compiled["files"][string] = { hash: textHash(text), data };
+    const entry: Compiled["files"][string] = { hash: textHash(text), data, size: statSync(path).size };
     const url = codeModuleOf(dir, path);
     if (url) {
       const code = await importRuleCode(file, url);
@@ -224,7 +246,12 @@ export async function writeCompiledRules(dir: string = defaultRulesDir(), out: s
 
 /** Parse and validate one rule file (its code, if any, is attached by `loadRules`). */
 export function parseRule(text: string, file: string, compiled?: Compiled | null): Rule {
-  const rule: Rule = { ...validatedRule(text, file, compiled), file };
+  return checkedRule({ ...validatedRule(text, file, compiled), file });
+}
+
+/** The checks of a rule's query and regular expressions (the schema cannot make). */
+function checkedRule(rule: Rule): Rule {
+  const file = rule.file;
   const m = rule.match;
   if (m.query) {
     try {
@@ -421,6 +448,8 @@ async function readRules(dir: string): Promise<RuleSet> {
   const seen = new Set<string>();
   const ruleFiles = listRuleFiles(dir, seen).map((path) => {
     const rel = relative(dir, path).split(sep).join("/");
+    // text null: unchanged since the build by its size and time, its compiled entry used unread
+    if (unchangedSinceBuild(compiled, `rules/${rel}`, path)) return { path, rel, text: null, hash: compiled!.files[`rules/${rel}`].hash };
     const text = readFileSync(path, "utf8");
     return { path, rel, text, hash: textHash(text) };
   });
@@ -454,7 +483,7 @@ async function readRules(dir: string): Promise<RuleSet> {
     else import(url).catch(() => undefined);
   }
   for (const { path, rel, text, hash } of ruleFiles) {
-    const rule = parseRule(text, `rules/${rel}`, compiled);
+    const rule = text === null ? checkedRule({ ...(compiled!.files[`rules/${rel}`].data as z.infer<typeof RuleFile>), file: `rules/${rel}` }) : parseRule(text, `rules/${rel}`, compiled);
     const pre = compiled?.files[`rules/${rel}`];
     const unchanged = pre?.hash === hash;
     if (fresh && !unchanged) fresh = false;
