@@ -100,7 +100,7 @@ function listRuleFiles(root: string, seen?: Set<string>): string[] {
 export interface Compiled {
   version: 1;
   /** `options`: a rule file's options as its code's schema parsed them (when JSON holds them unchanged) */
-  files: Record<string, { hash: string; data: unknown; options?: unknown; size?: number }>;
+  files: Record<string, { hash: string; data: unknown; options?: unknown; size?: number; lazy?: string[] }>;
   /** SHA-256 of the built engine (dist/src/core), the built rule code and every rule and model file: the result cache's version */
   codeHash?: string;
 }
@@ -176,6 +176,41 @@ function modelFiles(dir: string): { file: string; path: string }[] {
   return readdirSync(folder).sort().filter((n) => n.endsWith(".yml")).map((n) => ({ file: `rules/_models/${n}`, path: join(folder, n) }));
 }
 
+/** A rule's fields that compiled.json leaves to compiled-docs.json (two thirds of its size), read the first time one is. */
+const LAZY_KEYS = ["docs", "examples"] as const;
+const DOCS_FILE = "compiled-docs.json";
+const compiledDocs = new WeakMap<Compiled, Record<string, Record<string, unknown>>>();
+
+/** Give a rule built from its compiled entry the fields the entry left to compiled-docs.json, read when first used. */
+function withCompiledDocs(rule: Rule, compiled: Compiled, file: string): Rule {
+  const lazy = compiled.files[file]?.lazy;
+  for (const key of lazy ?? []) {
+    const settle = (value: unknown) => Object.defineProperty(rule, key, { value, writable: true, enumerable: true, configurable: true });
+    // redefining the key keeps its place among the rule's keys
+    Object.defineProperty(rule, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        let docs = compiledDocs.get(compiled);
+        if (!docs) {
+          const path = join(compiledRulesDir() ?? ".", DOCS_FILE);
+          try {
+            docs = (JSON.parse(readFileSync(path, "utf8")) as { files: Record<string, Record<string, unknown>> }).files;
+          } catch (e) {
+            throw new RuleLoadError(`${path}: cannot read (${(e as Error).message}): run npm run build`);
+          }
+          compiledDocs.set(compiled, docs);
+        }
+        const value = docs[file]?.[key];
+        settle(value);
+        return value;
+      },
+      set: settle,
+    });
+  }
+  return rule;
+}
+
 /** When each compiled file read was written (its modification time). */
 const compiledAt = new WeakMap<Compiled, number>();
 
@@ -217,6 +252,7 @@ function readCompiled(): Compiled | null {
 export async function writeCompiledRules(dir: string = defaultRulesDir(), out: string = join(compiledRulesDir() ?? dir, "compiled.json")): Promise<number> {
   await loadRuleValidation();
   const compiled: Compiled = { version: 1, files: {} };
+  const docs: Record<string, Record<string, unknown>> = {};
   for (const path of listRuleFiles(dir)) {
     const file = `rules/${relative(dir, path).split(sep).join("/")}`;
     const text = readFileSync(path, "utf8");
@@ -230,6 +266,15 @@ export async function writeCompiledRules(dir: string = defaultRulesDir(), out: s
       // kept only when JSON gives the same value back (a schema may transform to something JSON cannot hold)
       if (parsed.options !== undefined && isDeepStrictEqual(JSON.parse(JSON.stringify(parsed.options)), parsed.options)) entry.options = parsed.options;
     }
+    // the long texts a scan does not read wait in compiled-docs.json (null here keeps the key's place)
+    const moved: Record<string, unknown> = {};
+    for (const key of LAZY_KEYS) {
+      if (!(key in data)) continue;
+      moved[key] = (data as Record<string, unknown>)[key];
+      (data as Record<string, unknown>)[key] = null;
+      (entry.lazy ??= []).push(key);
+    }
+    if (entry.lazy) docs[file] = moved;
     compiled.files[file] = entry;
   }
   const folder = join(dir, "_models");
@@ -241,6 +286,7 @@ export async function writeCompiledRules(dir: string = defaultRulesDir(), out: s
   }
   compiled.codeHash = codeHashOf([join(dirname(fileURLToPath(import.meta.url)), ".."), dirname(out)], compiled);
   writeFileSync(out, JSON.stringify(compiled));
+  writeFileSync(join(dirname(out), DOCS_FILE), JSON.stringify({ version: 1, files: docs }));
   return Object.keys(compiled.files).length;
 }
 
@@ -483,9 +529,11 @@ async function readRules(dir: string): Promise<RuleSet> {
     else import(url).catch(() => undefined);
   }
   for (const { path, rel, text, hash } of ruleFiles) {
-    const rule = text === null ? checkedRule({ ...(compiled!.files[`rules/${rel}`].data as z.infer<typeof RuleFile>), file: `rules/${rel}` }) : parseRule(text, `rules/${rel}`, compiled);
+    const parsed = text === null ? checkedRule({ ...(compiled!.files[`rules/${rel}`].data as z.infer<typeof RuleFile>), file: `rules/${rel}` }) : parseRule(text, `rules/${rel}`, compiled);
     const pre = compiled?.files[`rules/${rel}`];
     const unchanged = pre?.hash === hash;
+    // built from its compiled entry (text null, or the same hash): its docs and examples come from compiled-docs.json
+    const rule = unchanged && compiled ? withCompiledDocs(parsed, compiled, `rules/${rel}`) : parsed;
     if (fresh && !unchanged) fresh = false;
     const stem = basename(path).replace(/\.ya?ml$/, "");
     if (stem !== rule.id) throw new RuleLoadError(`rules/${rel}: id "${rule.id}" does not match the file name "${stem}"`);
