@@ -3,9 +3,11 @@
  * start-up imports one module where it imported one per rule (each ES module costs the loader
  * about half a millisecond however small it is). Each rule's module body runs in a function of its
  * own, called when the rule loads, so one rule's failure stays that rule's. A rule's entry is used
- * only while its built file has the size and modification time it had when bundled; anything else
+ * only while its built file is the one bundled: the same size, and the same modification time or
+ * (an installed package, whose files all carry the tarball's time) the same SHA-256; anything else
  * (a rule built since, a rule outside the package, src/ under ts-jest) imports the rule's own file.
  */
+import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 
@@ -13,7 +15,7 @@ export const BUNDLE_FILE = "bundle.js";
 
 /** What bundle.js exports: per built rule file (relative to dist/rules, `/` separators). */
 export interface RuleBundle {
-  files: Record<string, { size: number; mtimeMs: number; load: () => { default?: unknown } }>;
+  files: Record<string, { size: number; mtimeMs: number; hash: string; load: () => { default?: unknown } }>;
 }
 
 /** One import declaration as tsc writes it (one line): `import { a, b as c } from "…";`, `import * as n from "…";`, `import d from "…";`. */
@@ -70,6 +72,11 @@ export function ruleModuleBody(js: string, fileDir: string, bundleDir: string, h
   return out.join("\n");
 }
 
+/** The SHA-256 of a built rule module's text (base64). */
+export function builtHash(js: string): string {
+  return createHash("sha256").update(js).digest("base64");
+}
+
 /** Write `<builtRulesDir>/bundle.js` from every built rule module there; the number bundled. */
 export function writeRuleBundle(builtRulesDir: string): number {
   const files: string[] = [];
@@ -91,11 +98,12 @@ export function writeRuleBundle(builtRulesDir: string): number {
   };
   const entries: string[] = [];
   for (const file of files) {
-    const body = ruleModuleBody(readFileSync(file, "utf8"), dirname(file), builtRulesDir, hoist);
+    const js = readFileSync(file, "utf8");
+    const body = ruleModuleBody(js, dirname(file), builtRulesDir, hoist);
     if (body === null) continue;
     const st = statSync(file);
     const key = relative(builtRulesDir, file).split(sep).join("/");
-    entries.push(`  ${JSON.stringify(key)}: { size: ${st.size}, mtimeMs: ${st.mtimeMs}, load: () => {\n${body}\n} },`);
+    entries.push(`  ${JSON.stringify(key)}: { size: ${st.size}, mtimeMs: ${st.mtimeMs}, hash: ${JSON.stringify(builtHash(js))}, load: () => {\n${body}\n} },`);
   }
   const head = [...imports].map(([spec, ns]) => `import * as ${ns} from ${JSON.stringify(spec)};`).join("\n");
   writeFileSync(join(builtRulesDir, BUNDLE_FILE), `// Written by npm run build (src/core/rules/bundle.ts): the built rule modules in one file, for start-up.\n${head}\nexport const files = {\n${entries.join("\n")}\n};\n`);

@@ -13,7 +13,7 @@ import type { z } from "zod";
 import type { RuleFile, ModelFile, TaintSourceSpec } from "./schema.js";
 import { compileQuery } from "../python.js";
 import { bindRuleCode, isRuleCode, parseRuleOptions } from "../rule-code.js";
-import { BUNDLE_FILE, type RuleBundle } from "./bundle.js";
+import { BUNDLE_FILE, builtHash, type RuleBundle } from "./bundle.js";
 import type { Rule, RuleSet } from "../types.js";
 
 export type { Rule, RuleSet } from "../types.js";
@@ -400,7 +400,8 @@ function bundledModule(bundle: RuleBundle | null, url: string): RuleBundle["file
   if (!entry) return null;
   try {
     const st = statSync(path);
-    return st.size === entry.size && st.mtimeMs === entry.mtimeMs ? entry : null;
+    if (st.size !== entry.size) return null;
+    return st.mtimeMs === entry.mtimeMs || builtHash(readFileSync(path, "utf8")) === entry.hash ? entry : null;
   } catch {
     return null;
   }
