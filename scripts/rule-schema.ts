@@ -8,7 +8,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { RuleFile } from "../src/core/rules/schema.js";
-import { CONFIG_KEYS } from "../src/core/config.js";
+import { CONFIG_KEYS } from "../src/core/config-schema.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const repoRoot = existsSync(join(root, "package.json")) ? root : join(root, "..");

@@ -1,5 +1,6 @@
 /** Test code (`tests: quiet | report`): which paths are test code, the config key, the rule field, the engine. */
-import { isTestPath, parseConfig, DEFAULT_CONFIG } from "../src/core/config.js";
+import { isTestPath, DEFAULT_CONFIG } from "../src/core/config.js";
+import { parseConfig } from "../src/core/config-schema.js";
 import { analyzeSource } from "../src/core/engine.js";
 import { analyzeMany } from "../src/core/pool.js";
 import { loadRules } from "../src/core/rules/load.js";

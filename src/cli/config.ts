@@ -5,7 +5,7 @@
  */
 import { readFileSync, existsSync } from "node:fs";
 import { join, resolve, relative, isAbsolute, sep } from "node:path";
-import { CONFIG_PATH, configYaml, parseConfig, DEFAULT_CONFIG, type ConfigReader, type ConfigResult, type RepoConfig } from "../core/config.js";
+import { CONFIG_PATH, DEFAULT_CONFIG, type ConfigReader, type ConfigResult, type RepoConfig } from "../core/config.js";
 import { gitRoot } from "./git.js";
 import { InputError } from "./io.js";
 
@@ -20,6 +20,8 @@ export function fileConfigReader(file: string): ConfigReader {
       } catch (e) {
         return { config: { ...DEFAULT_CONFIG }, problems: [`the file could not be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`] };
       }
+      // the schema and the YAML parser load only when there is a file to read (start-up)
+      const { configYaml, parseConfig } = await import("../core/config-schema.js");
       const yaml = configYaml(text);
       const parsed = parseConfig(yaml.data);
       return { config: parsed.config, problems: [...yaml.problems, ...parsed.problems] };

@@ -22,12 +22,9 @@ import { narrowRun, type Run } from "./run.js";
 import { loadScope } from "./config.js";
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { reportJson } from "./output/json.js";
-import { sarifText } from "./output/sarif.js";
 import { paint, reportText, reviewText, type Paint } from "./output/text.js";
 import { scan } from "./commands/scan.js";
-import { reviewBranch } from "./commands/review.js";
-import { rulesJson, rulesText } from "./commands/rules.js";
+// review, rules, JSON and SARIF are imported by the runs that use them (start-up of a scan)
 
 export type { CliIO } from "./io.js";
 export { USAGE } from "./args.js";
@@ -40,9 +37,9 @@ function exitCodeOf(run: Run, failOn: FailOn, allowUnanalysed: boolean): number 
   return run.report.findings.some((f) => SEVERITY_RANK[f.severity] >= rank) ? 1 : 0;
 }
 
-function render(run: Run, rules: RuleSet, opts: Options, p: Paint, review?: { ctx: ReviewContext; plan: ReviewPlan }): string {
-  if (opts.format === "json") return `${JSON.stringify(reportJson(run), null, 2)}\n`;
-  if (opts.format === "sarif") return sarifText(run, rules.rules);
+async function render(run: Run, rules: RuleSet, opts: Options, p: Paint, review?: { ctx: ReviewContext; plan: ReviewPlan }): Promise<string> {
+  if (opts.format === "json") return `${JSON.stringify((await import("./output/json.js")).reportJson(run), null, 2)}\n`;
+  if (opts.format === "sarif") return (await import("./output/sarif.js")).sarifText(run, rules.rules);
   return review ? reviewText(run, review.ctx, review.plan, p) : reportText(run, p, opts.quiet);
 }
 
@@ -81,6 +78,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   try {
     const rules = await loadRules();
     if (opts.command === "rules") {
+      const { rulesJson, rulesText } = await import("./commands/rules.js");
       emit(opts.format === "json" ? `${JSON.stringify(rulesJson(rules.rules), null, 2)}\n` : rulesText(rules.rules, p), opts, io);
       return 0;
     }
@@ -94,6 +92,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     let run: Run;
     let review: { ctx: ReviewContext; plan: ReviewPlan } | undefined;
     if (opts.command === "review") {
+      const { reviewBranch } = await import("./commands/review.js");
       const r = await reviewBranch(opts, rules, io, scope);
       run = r.run;
       review = { ctx: r.ctx, plan: r.plan };
@@ -106,7 +105,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       io.stderr.write(`hunkguard: wrote ${n} finding${n === 1 ? "" : "s"} to the baseline ${opts.writeBaseline}\n`);
       return run.inputErrors ? 2 : 0;
     }
-    emit(render(run, rules, opts, p, review), opts, io);
+    emit(await render(run, rules, opts, p, review), opts, io);
     return exitCodeOf(run, opts.failOn ?? scope.config.fail_on, opts.allowUnanalysed);
   } catch (e) {
     if (e instanceof UsageError) {

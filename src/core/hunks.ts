@@ -11,7 +11,14 @@
  * U+2028 or a lone "\r"; a trailing "\r" on a diff line is dropped (CRLF files or CRLF patches).
  */
 import type { ChangedLines } from "./engine.js";
-import { structuredPatch } from "diff";
+import { createRequire } from "node:module";
+
+/**
+ * jsdiff, loaded the first time two texts are diffed (its CommonJS build: one synchronous require
+ * when needed, where the ES build is ~20 modules every start-up would load).
+ */
+let jsdiff: typeof import("diff") | null = null;
+const diffLib = (): typeof import("diff") => (jsdiff ??= createRequire(import.meta.url)("diff") as typeof import("diff"));
 
 export interface Hunk {
   oldStart: number;
@@ -90,7 +97,7 @@ export function filePatchFromContents(
   options: { maxEditLength?: number } = {},
 ): FilePatch {
   const maxEditLength = options.maxEditLength ?? DEFAULT_MAX_EDIT_LENGTH;
-  const structured = structuredPatch("a", "b", oldText, newText, undefined, undefined, { context: 3, maxEditLength });
+  const structured = diffLib().structuredPatch("a", "b", oldText, newText, undefined, undefined, { context: 3, maxEditLength });
   if (structured === undefined) return wholeFileReplaced(oldText, newText);
   const hunks = structured.hunks.map((h) => {
     // jsdiff numbers an empty side from the line it would start at; git (and GitHub) from the line before it.

@@ -1,5 +1,4 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { createRequire } from "node:module";
 
 /**
  * tree-sitter keeps each tree in native memory V8 does not see, freed by a finaliser after a garbage
@@ -58,8 +57,10 @@ let gcFunction: (() => void) | null | undefined;
 function exposedGc(): (() => void) | null {
   if (gcFunction === undefined) {
     try {
-      setFlagsFromString("--expose-gc");
-      gcFunction = runInNewContext("gc") as () => void;
+      // node:v8 and node:vm loaded only here (start-up)
+      const builtin = createRequire(import.meta.url);
+      (builtin("node:v8") as typeof import("node:v8")).setFlagsFromString("--expose-gc");
+      gcFunction = (builtin("node:vm") as typeof import("node:vm")).runInNewContext("gc") as () => void;
     } catch {
       gcFunction = null;
     }

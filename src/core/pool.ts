@@ -9,7 +9,8 @@
  * A worker that dies (out of memory, a native abort caught by Node, a file over its time limit)
  * costs one file — listed as skipped with the reason — and is replaced; the run goes on.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -275,6 +276,8 @@ export class AnalysisPool {
   }
 
   private spawn(): Slot {
+    // node:worker_threads loaded when the first worker starts (a one-file run starts none)
+    const { Worker } = createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads");
     const worker = new Worker(this.workerUrl, {
       workerData: { ...this.options.workerData, rulesDir: this.rulesDir },
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 2048 },

@@ -214,7 +214,8 @@ export interface FixContext<O, D> {
  * loads), its own matcher, and its fix. Either part may be missing when the rule file says it as data.
  */
 export interface RuleCode<O, D> {
-  options: z.ZodType<O>;
+  /** a zod schema, or `lazyOptions(…)` (rule-code.ts) so that loading the rule does not load zod */
+  options: z.ZodType<O> | { readonly lazyOptions: () => Promise<z.ZodType<O>> };
   match?: (ctx: MatchContext<O>) => Hit<D>[];
   fix?: (ctx: FixContext<O, D>) => FixProposal | FixDecline;
 }

@@ -7,7 +7,8 @@
  */
 import type { GitHub, RepoRef } from "./octokit.js";
 import { describeError, statusOf } from "./octokit.js";
-import { CONFIG_PATH, DEFAULT_CONFIG, configYaml, parseLayeredConfig, type ConfigReader, type ExtendedConfig, type RepoConfig } from "../core/config.js";
+import { CONFIG_PATH, DEFAULT_CONFIG, type ConfigReader, type ExtendedConfig, type RepoConfig } from "../core/config.js";
+import { configYaml, parseLayeredConfig } from "../core/config-schema.js";
 
 export { CONFIG_PATH };
 

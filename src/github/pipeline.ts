@@ -8,7 +8,8 @@ import { CheckRun, completedRuns, type CheckRunIdentity, type CheckSink, type Co
 import { listChangedFiles, prepareFiles, readContentsAndConfig } from "./files.js";
 import { githubConfigReader, type ConfigOverride } from "./config.js";
 import { matchPosted, planReview, postReview, readPullState, resolveFixedThreads, type PostedMatch, type PullState } from "./review.js";
-import { DEFAULT_CONFIG, parseLayeredConfig, pathSelector, ruleFilter, failsCheck, type RepoConfig } from "../core/config.js";
+import { DEFAULT_CONFIG, pathSelector, ruleFilter, failsCheck, type RepoConfig } from "../core/config.js";
+import { parseLayeredConfig } from "../core/config-schema.js";
 import { newReport, notAnalysed, unanalysedNote, unanalysedTitle } from "../core/report.js";
 import { analyzeChange } from "../core/change.js";
 import { AnalysisPool, defaultWorkerUrl } from "../core/pool.js";

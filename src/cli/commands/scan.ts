@@ -65,7 +65,9 @@ async function scanPaths(opts: Options, io: CliIO, scope: Scope, settings: Setti
       }
     }),
   );
-  const visible = scope.inRepo ? gitVisible(scope.root) : null;
+  // asked of git the first time a walked file needs it: a scan of named files runs no git ls-files
+  let visible: Set<string> | null | undefined;
+  const visibleFiles = () => (visible === undefined ? (visible = scope.inRepo ? gitVisible(scope.root) : null) : visible);
   // vendored folders are left out by name while walking (SKIPPED_DIRS), so a vendored folder named
   // on the command line is scanned
   const selected = pathFilter({ ...scope.config, vendored: "report" }, opts.exclude);
@@ -89,7 +91,8 @@ async function scanPaths(opts: Options, io: CliIO, scope: Scope, settings: Setti
     const rel = repoPath(f.abs);
     if (rel !== null && rel !== f.path) run.repoPaths.set(f.path, rel);
     if (!named.has(f.abs)) {
-      if (visible && rel !== null && !visible.has(rel)) continue;
+      const seen = rel !== null ? visibleFiles() : null;
+      if (seen && rel !== null && !seen.has(rel)) continue;
       if (!selected(rel ?? f.path)) continue;
     }
     jobs.push(f);

@@ -4,73 +4,27 @@
  * grade it: constant (low), built from values that are all constants or `shlex.quote`d (not
  * reported), built from other values (high), or any other dynamic value (high, lower confidence).
  */
-import { z } from "zod";
+import type { z } from "zod";
+import type * as Schemas from "./command-options.js";
+import { lazyOptions, type LazyOptions } from "../rule-code.js";
 import type { Node } from "../python.js";
 import type { CallSite, FileModel, Scope } from "../scope.js";
 import type { Confidence, Hit, Rule, Severity } from "../types.js";
 import { argument, callSiteOf, keywordArgument } from "../args.js";
 import { commandTemplate, isSafeValue, shellScriptInArgv, type CommandTemplate, type TemplateChar } from "./shell.js";
 
-const Level = z.enum(["high", "medium", "low"]);
-const Place = z.object({ position: z.number().int().min(0).optional(), keyword: z.string().optional() }).strict();
+type SourceSpec = z.infer<typeof Schemas.Source>;
+type GradeSpec = z.infer<typeof Schemas.Grade>;
 
-const Source = z
-  .object({
-    /** callee names after import/alias resolution */
-    calls: z.array(z.string()).default([]),
-    /** where the command is: the first place that holds an argument wins */
-    command: z.array(Place).default([{ position: 0 }]),
-    /**
-     * always: the function always runs a shell; keyword: only with a truthy `shell=`;
-     * any_call: every call with a truthy `shell=` whose callee is not in `exclude`
-     */
-    shell: z.enum(["always", "keyword", "any_call"]).default("always"),
-    exclude: z.array(z.string()).default([]),
-    /** for any_call: callees whose last name matches this regular expression are not commands (`shell_quote(x, shell=True)`) */
-    exclude_names: z.string().optional(),
-    /** an argument list `[sh, "-c", script]` (without `shell=True`) runs `script` through a shell */
-    argv_shell: z.boolean().default(false),
-    /** a method of this name in a file that imports `module`, when the receiver cannot be resolved */
-    unresolved_method: z.object({ name: z.string(), module: z.string() }).strict().optional(),
-  })
-  .strict();
+export type ShellOptions = z.infer<typeof Schemas.ShellOptions>;
+export type WildcardOptions = z.infer<typeof Schemas.WildcardOptions>;
+export type ExecOptions = z.infer<typeof Schemas.ExecOptions>;
 
-const Grade = z.object({ severity: z.union([Level, z.literal("none")]), confidence: Level, message: z.string().optional() }).strict();
-
-export const ShellOptions = z
-  .object({
-    sources: z.array(Source).min(1),
-    constant: Grade,
-    built: Grade,
-    dynamic: Grade,
-  })
-  .strict();
-
-export const WildcardOptions = z
-  .object({
-    sources: z.array(Source).min(1),
-    /** commands whose options a file name can inject */
-    programs: z.array(z.string()).min(1),
-  })
-  .strict();
-
-export const ExecOptions = z
-  .object({
-    calls: z.array(z.string()).min(1),
-    /** well-known values that are not attacker-controlled (`sys.executable`) */
-    trusted: z.array(z.string()).default([]),
-    program: Grade,
-    shell_built: Grade,
-    shell_dynamic: Grade,
-  })
-  .strict();
-
-type SourceSpec = z.infer<typeof Source>;
-type GradeSpec = z.infer<typeof Grade>;
-
-export type ShellOptions = z.infer<typeof ShellOptions>;
-export type WildcardOptions = z.infer<typeof WildcardOptions>;
-export type ExecOptions = z.infer<typeof ExecOptions>;
+/** The options schemas, loaded when a rule's options are validated (not on a start-up from the build). */
+const schemas = () => import("./command-options.js");
+export const ShellOptions: LazyOptions<ShellOptions> = lazyOptions(async () => (await schemas()).ShellOptions);
+export const WildcardOptions: LazyOptions<WildcardOptions> = lazyOptions(async () => (await schemas()).WildcardOptions);
+export const ExecOptions: LazyOptions<ExecOptions> = lazyOptions(async () => (await schemas()).ExecOptions);
 
 /** What a command match hands to its fix: the command string and how it is made, or the program of an exec call. */
 export type CommandData =
@@ -429,7 +383,8 @@ const execSources = new WeakMap<object, SourceSpec>();
 /** A process started without a shell whose program is not a constant, or `sh -c` with a built script. */
 export function execSpawnHits(model: FileModel, rule: Rule, o: ExecOptions): Hit<CommandData>[] {
   let spec = execSources.get(o);
-  if (!spec) execSources.set(o, (spec = Source.parse({ calls: o.calls })));
+  // Source's defaults for a source of just these callees (Source.parse({ calls }) without loading zod)
+  if (!spec) execSources.set(o, (spec = { calls: o.calls, command: [{ position: 0 }], shell: "always", exclude: [], argv_shell: false }));
   const { names, lasts } = compiled(spec);
   const trusted = new Set(o.trusted);
   const hits: Hit<CommandData>[] = [];

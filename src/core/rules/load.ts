@@ -8,11 +8,12 @@ import { readdirSync, readFileSync, statSync, existsSync, writeFileSync } from "
 import { createHash } from "node:crypto";
 import { join, relative, basename, dirname, sep, extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parse as parseYaml } from "yaml";
+import { isDeepStrictEqual } from "node:util";
 import type { z } from "zod";
-import { RuleFile, ModelFile, type TaintSourceSpec } from "./schema.js";
+import type { RuleFile, ModelFile, TaintSourceSpec } from "./schema.js";
 import { compileQuery } from "../python.js";
-import { bindRuleCode, isRuleCode } from "../rule-code.js";
+import { bindRuleCode, isRuleCode, parseRuleOptions } from "../rule-code.js";
+import { BUNDLE_FILE, builtHash, type RuleBundle } from "./bundle.js";
 import type { Rule, RuleSet } from "../types.js";
 
 export type { Rule, RuleSet } from "../types.js";
@@ -41,16 +42,51 @@ function compiledRulesDir(): string | null {
   return join(dirname(here), "..", "..", "..", "rules");
 }
 
-function listRuleFiles(root: string): string[] {
+/**
+ * What validates a rule or model file that the build did not compile: the YAML parser and the rule
+ * schema (zod). Loaded on demand — a run from the build with every file compiled never loads them.
+ */
+interface Validation {
+  parseYaml: (text: string) => unknown;
+  RuleFile: typeof RuleFile;
+  ModelFile: typeof ModelFile;
+}
+let validation: Validation | null = null;
+
+/** Load the YAML parser and the rule schema (once); `loadRules` does when a file needs them. */
+export async function loadRuleValidation(): Promise<void> {
+  if (validation) return;
+  const [yaml, schema] = await Promise.all([import("yaml"), import("./schema.js")]);
+  validation ??= { parseYaml: (text) => yaml.parse(text), RuleFile: schema.RuleFile, ModelFile: schema.ModelFile };
+}
+
+function needValidation(file: string): Validation {
+  if (!validation) throw new RuleLoadError(`${file}: not in dist/rules/compiled.json, and the rule schema is not loaded (await loadRuleValidation() first)`);
+  return validation;
+}
+
+// From src/ (ts-jest) nothing is compiled: load the schema with this module, so parseRule is synchronous
+if (!compiledRulesDir()) await loadRuleValidation();
+
+/**
+ * The rule files under `root`, sorted; `seen` collects every file met on the way (so the code
+ * module beside a rule is known without asking the file system again).
+ */
+function listRuleFiles(root: string, seen?: Set<string>): string[] {
   const out: string[] = [];
   const todo = [root];
   while (todo.length) {
     const d = todo.pop()!;
-    for (const name of readdirSync(d).sort()) {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const name = entry.name;
       const p = join(d, name);
-      if (statSync(p).isDirectory()) {
+      // a link is followed, as statSync did for every entry
+      if (entry.isSymbolicLink() ? statSync(p).isDirectory() : entry.isDirectory()) {
         if (!DATA_FOLDER.test(name)) todo.push(p);
-      } else if (name.endsWith(".yml") || name.endsWith(".yaml")) out.push(p);
+      } else {
+        seen?.add(p);
+        if (name.endsWith(".yml") || name.endsWith(".yaml")) out.push(p);
+      }
     }
   }
   return out.sort();
@@ -63,7 +99,8 @@ function listRuleFiles(root: string): string[] {
  */
 export interface Compiled {
   version: 1;
-  files: Record<string, { hash: string; data: unknown }>;
+  /** `options`: a rule file's options as its code's schema parsed them (when JSON holds them unchanged) */
+  files: Record<string, { hash: string; data: unknown; options?: unknown; size?: number; lazy?: string[] }>;
   /** SHA-256 of the built engine (dist/src/core), the built rule code and every rule and model file: the result cache's version */
   codeHash?: string;
 }
@@ -82,6 +119,7 @@ const textHash = (text: string) => createHash("sha256").update(text).digest("bas
 function validatedRule(text: string, file: string, compiled?: Compiled | null): z.infer<typeof RuleFile> {
   const pre = compiled?.files[file];
   if (pre && pre.hash === textHash(text)) return pre.data as z.infer<typeof RuleFile>;
+  const { parseYaml, RuleFile } = needValidation(file);
   let data: unknown;
   try {
     data = parseYaml(text);
@@ -99,6 +137,7 @@ function validatedRule(text: string, file: string, compiled?: Compiled | null): 
 function validatedModel(text: string, file: string, compiled?: Compiled | null): z.infer<typeof ModelFile> {
   const pre = compiled?.files[file];
   if (pre && pre.hash === textHash(text)) return pre.data as z.infer<typeof ModelFile>;
+  const { parseYaml, ModelFile } = needValidation(file);
   let data: unknown;
   try {
     data = parseYaml(text);
@@ -121,7 +160,8 @@ function codeHashOf(dirs: string[], compiled: Compiled): string {
       for (const name of readdirSync(d)) {
         const p = join(d, name);
         if (statSync(p).isDirectory()) todo.push(p);
-        else if (name.endsWith(".js")) files.push(p);
+        // the bundle (bundle.ts) is made from the rule modules hashed here, with their modification times
+        else if (name.endsWith(".js") && name !== BUNDLE_FILE) files.push(p);
       }
     }
     for (const f of files.sort()) h.update(`${relative(root, f)}\0`).update(readFileSync(f)).update("\0");
@@ -136,25 +176,106 @@ function modelFiles(dir: string): { file: string; path: string }[] {
   return readdirSync(folder).sort().filter((n) => n.endsWith(".yml")).map((n) => ({ file: `rules/_models/${n}`, path: join(folder, n) }));
 }
 
+/** A rule's fields that compiled.json leaves to compiled-docs.json (two thirds of its size), read the first time one is. */
+const LAZY_KEYS = ["docs", "examples"] as const;
+const DOCS_FILE = "compiled-docs.json";
+const compiledDocs = new WeakMap<Compiled, Record<string, Record<string, unknown>>>();
+
+/** Give a rule built from its compiled entry the fields the entry left to compiled-docs.json, read when first used. */
+function withCompiledDocs(rule: Rule, compiled: Compiled, file: string): Rule {
+  const lazy = compiled.files[file]?.lazy;
+  for (const key of lazy ?? []) {
+    const settle = (value: unknown) => Object.defineProperty(rule, key, { value, writable: true, enumerable: true, configurable: true });
+    // redefining the key keeps its place among the rule's keys
+    Object.defineProperty(rule, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        let docs = compiledDocs.get(compiled);
+        if (!docs) {
+          const path = join(compiledRulesDir() ?? ".", DOCS_FILE);
+          try {
+            docs = (JSON.parse(readFileSync(path, "utf8")) as { files: Record<string, Record<string, unknown>> }).files;
+          } catch (e) {
+            throw new RuleLoadError(`${path}: cannot read (${(e as Error).message}): run npm run build`);
+          }
+          compiledDocs.set(compiled, docs);
+        }
+        const value = docs[file]?.[key];
+        settle(value);
+        return value;
+      },
+      set: settle,
+    });
+  }
+  return rule;
+}
+
+/** When each compiled file read was written (its modification time). */
+const compiledAt = new WeakMap<Compiled, number>();
+
+/**
+ * A rule file that is as the build compiled it, known without reading it: the size it had, and not
+ * modified since compiled.json was written (strictly before). Anything else is read and hashed.
+ */
+function unchangedSinceBuild(compiled: Compiled | null, file: string, path: string): boolean {
+  const entry = compiled?.files[file];
+  const at = compiled ? compiledAt.get(compiled) : undefined;
+  if (!entry || entry.size === undefined || at === undefined) return false;
+  try {
+    const st = statSync(path);
+    return st.size === entry.size && st.mtimeMs < at;
+  } catch {
+    return false;
+  }
+}
+
 /** The compiled file next to the built rule code, when running from dist/ and it was written. */
 function readCompiled(): Compiled | null {
   const dir = compiledRulesDir();
   if (!dir) return null;
   try {
-    const c = JSON.parse(readFileSync(join(dir, "compiled.json"), "utf8")) as Compiled;
-    return c.version === 1 ? c : null;
+    const path = join(dir, "compiled.json");
+    const c = JSON.parse(readFileSync(path, "utf8")) as Compiled;
+    if (c.version !== 1) return null;
+    compiledAt.set(c, statSync(path).mtimeMs);
+    return c;
   } catch {
     return null;
   }
 }
 
-/** Parse and validate every rule and model file of `dir` and write them to `out` (the build does, for dist/rules/compiled.json). */
-export function writeCompiledRules(dir: string = defaultRulesDir(), out: string = join(compiledRulesDir() ?? dir, "compiled.json")): number {
+/**
+ * Parse and validate every rule and model file of `dir` — and each rule's options with its code's
+ * schema — and write them to `out` (the build does, for dist/rules/compiled.json).
+ */
+export async function writeCompiledRules(dir: string = defaultRulesDir(), out: string = join(compiledRulesDir() ?? dir, "compiled.json")): Promise<number> {
+  await loadRuleValidation();
   const compiled: Compiled = { version: 1, files: {} };
+  const docs: Record<string, Record<string, unknown>> = {};
   for (const path of listRuleFiles(dir)) {
     const file = `rules/${relative(dir, path).split(sep).join("/")}`;
     const text = readFileSync(path, "utf8");
-    compiled.files[file] = { hash: textHash(text), data: validatedRule(text, file) };
+    const data = validatedRule(text, file);
+    const entry: Compiled["files"][string] = { hash: textHash(text), data, size: statSync(path).size };
+    const url = codeModuleOf(dir, path);
+    if (url) {
+      const code = await importRuleCode(file, url);
+      const parsed = await parseRuleOptions(code, data.options);
+      if ("error" in parsed) throw new RuleLoadError(`${file}: ${parsed.error}`);
+      // kept only when JSON gives the same value back (a schema may transform to something JSON cannot hold)
+      if (parsed.options !== undefined && isDeepStrictEqual(JSON.parse(JSON.stringify(parsed.options)), parsed.options)) entry.options = parsed.options;
+    }
+    // the long texts a scan does not read wait in compiled-docs.json (null here keeps the key's place)
+    const moved: Record<string, unknown> = {};
+    for (const key of LAZY_KEYS) {
+      if (!(key in data)) continue;
+      moved[key] = (data as Record<string, unknown>)[key];
+      (data as Record<string, unknown>)[key] = null;
+      (entry.lazy ??= []).push(key);
+    }
+    if (entry.lazy) docs[file] = moved;
+    compiled.files[file] = entry;
   }
   const folder = join(dir, "_models");
   for (const name of existsSync(folder) ? readdirSync(folder).sort() : []) {
@@ -165,12 +286,18 @@ export function writeCompiledRules(dir: string = defaultRulesDir(), out: string 
   }
   compiled.codeHash = codeHashOf([join(dirname(fileURLToPath(import.meta.url)), ".."), dirname(out)], compiled);
   writeFileSync(out, JSON.stringify(compiled));
+  writeFileSync(join(dirname(out), DOCS_FILE), JSON.stringify({ version: 1, files: docs }));
   return Object.keys(compiled.files).length;
 }
 
 /** Parse and validate one rule file (its code, if any, is attached by `loadRules`). */
 export function parseRule(text: string, file: string, compiled?: Compiled | null): Rule {
-  const rule: Rule = { ...validatedRule(text, file, compiled), file };
+  return checkedRule({ ...validatedRule(text, file, compiled), file });
+}
+
+/** The checks of a rule's query and regular expressions (the schema cannot make). */
+function checkedRule(rule: Rule): Rule {
+  const file = rule.file;
   const m = rule.match;
   if (m.query) {
     try {
@@ -239,12 +366,13 @@ export function packagedModels(): Models {
 }
 
 /** The code module beside a rule file, if there is one: its URL to import. */
-function codeModuleOf(dir: string, yml: string): string | null {
+function codeModuleOf(dir: string, yml: string, seen?: Set<string>): string | null {
   const stem = yml.replace(/\.ya?ml$/, "");
   const ts = `${stem}.ts`;
   const js = `${stem}.js`;
-  if (existsSync(js)) return pathToFileURL(js).href;
-  if (!existsSync(ts)) return null;
+  const exists = (p: string) => (seen ? seen.has(p) : existsSync(p));
+  if (exists(js)) return pathToFileURL(js).href;
+  if (!exists(ts)) return null;
   const compiled = compiledRulesDir();
   if (!compiled) return pathToFileURL(ts).href;
   const built = join(compiled, `${relative(dir, stem)}.js`);
@@ -252,17 +380,49 @@ function codeModuleOf(dir: string, yml: string): string | null {
   return pathToFileURL(built).href;
 }
 
-async function attachCode(rule: Rule, url: string): Promise<void> {
+/** The built rules' bundle (bundle.ts), when running from dist/ and the build wrote it. */
+async function readBundle(): Promise<RuleBundle | null> {
+  const dir = compiledRulesDir();
+  if (!dir || !existsSync(join(dir, BUNDLE_FILE))) return null;
+  try {
+    return (await import(pathToFileURL(join(dir, BUNDLE_FILE)).href)) as RuleBundle;
+  } catch {
+    return null; // each rule imports its own file, and reports its own error
+  }
+}
+
+/** A rule's built module as bundled, while its file is still the one bundled; else null. */
+function bundledModule(bundle: RuleBundle | null, url: string): RuleBundle["files"][string] | null {
+  const dir = compiledRulesDir();
+  if (!bundle || !dir) return null;
+  const path = fileURLToPath(url);
+  const entry = bundle.files[relative(dir, path).split(sep).join("/")];
+  if (!entry) return null;
+  try {
+    const st = statSync(path);
+    if (st.size !== entry.size) return null;
+    return st.mtimeMs === entry.mtimeMs || builtHash(readFileSync(path, "utf8")) === entry.hash ? entry : null;
+  } catch {
+    return null;
+  }
+}
+
+async function importRuleCode(file: string, url: string, bundled?: RuleBundle["files"][string] | null) {
   let mod: { default?: unknown };
   try {
-    mod = (await import(url)) as { default?: unknown };
+    mod = bundled ? bundled.load() : ((await import(url)) as { default?: unknown });
   } catch (e) {
-    throw new RuleLoadError(`${rule.file.replace(/\.ya?ml$/, ".ts")}: cannot load: ${(e as Error).message}`);
+    throw new RuleLoadError(`${file.replace(/\.ya?ml$/, ".ts")}: cannot load: ${(e as Error).message}`);
   }
   if (!isRuleCode(mod.default)) {
-    throw new RuleLoadError(`${rule.file.replace(/\.ya?ml$/, ".ts")}: the default export must be defineRule({ options, match, fix })`);
+    throw new RuleLoadError(`${file.replace(/\.ya?ml$/, ".ts")}: the default export must be defineRule({ options, match, fix })`);
   }
-  const bound = bindRuleCode(mod.default, rule.options);
+  return mod.default;
+}
+
+/** Bind the rule's code; `parsed`: its options as the build parsed them (the rule file unchanged since). */
+async function attachCode(rule: Rule, url: string, parsed?: { options: unknown }, bundled?: RuleBundle["files"][string] | null): Promise<void> {
+  const bound = await bindRuleCode(await importRuleCode(rule.file, url, bundled), rule.options, parsed);
   if ("error" in bound) throw new RuleLoadError(`${rule.file}: ${bound.error}`);
   rule.code = bound;
 }
@@ -332,26 +492,63 @@ function resolveNames(rule: Rule, models: Models): void {
 async function readRules(dir: string): Promise<RuleSet> {
   const rules: Rule[] = [];
   const compiled = readCompiled();
-  const models = readModels(dir, compiled);
-  // every rule and model file as the build compiled it (and no other): the build's code hash holds
-  let fresh = !!compiled?.codeHash && listRuleFiles(dir).length + modelFiles(dir).length === Object.keys(compiled.files).length && modelFiles(dir).every((f) => compiled.files[f.file]?.hash === textHash(readFileSync(f.path, "utf8")));
-  for (const path of listRuleFiles(dir)) {
+  const seen = new Set<string>();
+  const ruleFiles = listRuleFiles(dir, seen).map((path) => {
     const rel = relative(dir, path).split(sep).join("/");
+    // text null: unchanged since the build by its size and time, its compiled entry used unread
+    if (unchangedSinceBuild(compiled, `rules/${rel}`, path)) return { path, rel, text: null, hash: compiled!.files[`rules/${rel}`].hash };
     const text = readFileSync(path, "utf8");
-    const rule = parseRule(text, `rules/${rel}`, compiled);
-    if (fresh && compiled?.files[`rules/${rel}`]?.hash !== textHash(text)) fresh = false;
+    return { path, rel, text, hash: textHash(text) };
+  });
+  const models = modelFiles(dir);
+  const precompiled = (file: string, hash: string) => compiled?.files[file]?.hash === hash;
+  const modelsPrecompiled = models.every((f) => precompiled(f.file, textHash(readFileSync(f.path, "utf8"))));
+  // a file the build did not compile (or edited since) is parsed and validated: load the schema for it
+  if (!modelsPrecompiled || !ruleFiles.every((f) => precompiled(`rules/${f.rel}`, f.hash))) await loadRuleValidation();
+  const modelSet = readModels(dir, compiled);
+  // every rule and model file as the build compiled it (and no other): the build's code hash holds
+  // options the build parsed belong to the packaged rules' code: a rule elsewhere with the same text may have other code
+  const packagedCode = compiled !== null && dir === defaultRulesDir();
+  let fresh = !!compiled?.codeHash && ruleFiles.length + models.length === Object.keys(compiled.files).length && modelsPrecompiled;
+  // the rules' code modules are fetched together (start-up); each is awaited in turn below, so the
+  // first rule in order that fails is the one reported, as when they were imported one by one
+  const bundle = await readBundle();
+  const codeOf = new Map<string, string | null | RuleLoadError>();
+  const bundledOf = new Map<string, RuleBundle["files"][string]>();
+  for (const { path } of ruleFiles) {
+    let url: string | null | RuleLoadError;
+    try {
+      url = codeModuleOf(dir, path, seen);
+    } catch (e) {
+      if (!(e instanceof RuleLoadError)) throw e;
+      url = e; // reported in order by the loop below
+    }
+    codeOf.set(path, url);
+    if (typeof url !== "string") continue;
+    const bundled = bundledModule(bundle, url);
+    if (bundled) bundledOf.set(path, bundled);
+    else import(url).catch(() => undefined);
+  }
+  for (const { path, rel, text, hash } of ruleFiles) {
+    const parsed = text === null ? checkedRule({ ...(compiled!.files[`rules/${rel}`].data as z.infer<typeof RuleFile>), file: `rules/${rel}` }) : parseRule(text, `rules/${rel}`, compiled);
+    const pre = compiled?.files[`rules/${rel}`];
+    const unchanged = pre?.hash === hash;
+    // built from its compiled entry (text null, or the same hash): its docs and examples come from compiled-docs.json
+    const rule = unchanged && compiled ? withCompiledDocs(parsed, compiled, `rules/${rel}`) : parsed;
+    if (fresh && !unchanged) fresh = false;
     const stem = basename(path).replace(/\.ya?ml$/, "");
     if (stem !== rule.id) throw new RuleLoadError(`rules/${rel}: id "${rule.id}" does not match the file name "${stem}"`);
     const folder = rel.split("/")[0];
     if (rel.includes("/") && folder !== rule.category) {
       throw new RuleLoadError(`rules/${rel}: category "${rule.category}" does not match the folder "${folder}"`);
     }
-    const code = codeModuleOf(dir, path);
-    if (code) await attachCode(rule, code);
+    const code = codeOf.get(path) ?? null;
+    if (code instanceof RuleLoadError) throw code;
+    if (code) await attachCode(rule, code, packagedCode && unchanged && pre && "options" in pre ? { options: pre.options } : undefined, bundledOf.get(path));
     checkComplete(rule);
     rules.push(rule);
   }
   if (!rules.length) throw new RuleLoadError(`no rules found in ${dir}`);
   builtCodeHash = fresh && compiled?.codeHash ? compiled.codeHash : null;
-  return buildRuleSet(rules, models);
+  return buildRuleSet(rules, modelSet);
 }
