@@ -76,8 +76,8 @@ export function startOf(n: Node): number {
 
 const fastStart = ((): boolean => {
   try {
-    const p = new Parser();
-    p.setLanguage(PYTHON);
+    // the shared parser: setting the language costs as much as the check
+    const p = parser();
     const text = "# \u00e9\ud83d\ude00\nx = f(\"\u00e9\", y.z)\nclass A:\n  def g(self): return [a for a in b]\n";
     const tree = p.parse(text);
     let checked = 0;
@@ -185,8 +185,8 @@ function publicDescendants(root: Node, types: string[]): NodeRecords {
 const rawWalkWorks = ((): boolean => {
   if (!nativeBinding || !fastStart) return false;
   try {
-    const p = new Parser();
-    p.setLanguage(PYTHON);
+    // the shared parser: setting the language costs as much as the check
+    const p = parser();
     const text = "import os\n# \u00e9\ud83d\ude00\nx = f(\"\u00e9\", y.z)(1)\nclass A:\n  def g(self): return [a(b) for a in b], lambda: 0\n";
     const types = ["call", "assignment", "lambda", "import_statement", "function_definition", "class_definition", "identifier"];
     const tree = p.parse(text);
