@@ -134,12 +134,9 @@ function taintSinkMatches(model: FileModel, rule: Rule, taint: TaintSpec, rules:
   // one finding per call, however many of its sinks match
   const seen = new Set<number>();
   for (const sink of taint.sinks) {
-    const calls = new Set(sink.calls);
-    const lasts = new Set([...calls].map((c) => c.replace(/\(\)/g, "").split(".").pop()!));
-    for (const call of model.calls) {
+    const { calls, lasts } = sinkNames(sink);
+    for (const call of model.callsNamed(lasts)) {
       if (!model.inFocus(call.start)) continue;
-      const last = model.importedLastNames.get(call.lastName) ?? call.lastName;
-      if (!lasts.has(call.lastName) && !lasts.has(last)) continue;
       const callee = model.calleeNames(call).find((q) => calls.has(q));
       if (!callee || seen.has(call.start)) continue;
       const source = index.callTaint(call, sink.position, sink.keyword, sink.url === true);
@@ -158,6 +155,19 @@ function taintSinkMatches(model: FileModel, rule: Rule, taint: TaintSpec, rules:
     }
   }
   return out;
+}
+
+const sinkNameSets = new WeakMap<object, { calls: Set<string>; lasts: Set<string> }>();
+
+/** A sink's callees and their last names, as sets made once per rule. */
+function sinkNames(sink: TaintSpec["sinks"][number]): { calls: Set<string>; lasts: Set<string> } {
+  let names = sinkNameSets.get(sink);
+  if (!names) {
+    const calls = new Set(sink.calls);
+    names = { calls, lasts: new Set([...calls].map((c) => c.replace(/\(\)/g, "").split(".").pop()!)) };
+    sinkNameSets.set(sink, names);
+  }
+  return names;
 }
 
 const silencedFiles = new WeakMap<FileModel, Map<Rule, boolean>>();

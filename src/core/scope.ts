@@ -271,6 +271,7 @@ export class FileModel {
   readonly functions: { node: Node; scope: Scope }[] = [];
   readonly classes: { node: Node; scope: Scope }[] = [];
   private readonly kept = new Map<string, Kept>();
+  private byLastName: Map<string, number[]> | null = null;
   private records: NodeRecords | null = null;
   /** local names that import something under another name (`from os import system as run`: run → system) */
   readonly importedLastNames = new Map<string, string>();
@@ -322,6 +323,35 @@ export class FileModel {
       this.calleeCache.set(call, names);
     }
     return names;
+  }
+
+  /**
+   * The calls whose last name, as written or as imported (`from os import system as run`: `run(…)`
+   * is found under `run` and `system`), is one of `names`, in document order. Indexed on first use.
+   */
+  callsNamed(names: Iterable<string>): CallSite[] {
+    if (!this.byLastName) {
+      this.byLastName = new Map();
+      const add = (name: string, i: number) => {
+        const list = this.byLastName!.get(name);
+        if (list) list.push(i);
+        else this.byLastName!.set(name, [i]);
+      };
+      this.calls.forEach((c, i) => {
+        add(c.lastName, i);
+        const imported = this.importedLastNames.get(c.lastName);
+        if (imported !== undefined && imported !== c.lastName) add(imported, i);
+      });
+    }
+    const picked: number[] = [];
+    for (const n of names) {
+      const list = this.byLastName.get(n);
+      if (list) picked.push(...list);
+    }
+    picked.sort((a, b) => a - b);
+    const out: CallSite[] = [];
+    for (let k = 0; k < picked.length; k++) if (k === 0 || picked[k] !== picked[k - 1]) out.push(this.calls[picked[k]]);
+    return out;
   }
 
   /** The file's nodes of a type (comments, comparisons, ifs, loops), in document order, from the model's own walk. */
