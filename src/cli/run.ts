@@ -110,6 +110,9 @@ export async function analyzeFiles(jobs: Job[], settings: Settings, io: CliIO, r
       const files: PoolFile[] = [];
       const skipped: Report["skipped"] = [];
       for (const [k, job] of chunk.entries()) {
+        // a worker that finished its file waits for this thread to hand it the next: let the pool's
+        // messages through while a chunk is read
+        if (pool && k % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
         if (progress && Date.now() - lastDraw > 100) {
           lastDraw = Date.now();
           io.stderr.write(`\r\x1b[K[${from + k + 1}/${jobs.length}] ${job.path.slice(-60)}`);
