@@ -1,5 +1,6 @@
 /** Arguments of a call site, by position or keyword. No imports of the rule machinery: the engine, the libraries and the rules use these. */
 import { startOf, type Node } from "./python.js";
+import { firstNotBefore } from "./sorted.js";
 import type { FileModel, CallSite } from "./scope.js";
 
 /** An argument of a call, found by position or keyword. */
@@ -46,13 +47,6 @@ export function hasKwargsSplat(call: CallSite): boolean {
 export function callSiteOf(model: FileModel, node: Node): CallSite | undefined {
   const calls = model.calls;
   const at = startOf(node);
-  let lo = 0;
-  let hi = calls.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (calls[mid].start < at) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < calls.length && calls[i].start === at; i++) if (calls[i].node.id === node.id) return calls[i];
+  for (let i = firstNotBefore(calls.length, (k) => calls[k].start < at); i < calls.length && calls[i].start === at; i++) if (calls[i].node.id === node.id) return calls[i];
   return undefined;
 }

@@ -6,6 +6,7 @@
  * changed lines, and the lines lie in one hunk of the diff.
  */
 import type { Edit, Fix, FixSafety, FixDecline, FixProposal, RawMatch, Rule, RuleSet } from "./types.js";
+import { firstNotBefore } from "./sorted.js";
 import { parsePython, computeLineStarts, statementLines, pathTo, type Node, type ParsedPython, type Tree } from "./python.js";
 import { FileModel } from "./scope.js";
 import { matchRules } from "./match.js";
@@ -339,13 +340,7 @@ export class FixValidator {
     const grown: number[] = [];
     for (const sug of byEnd) grown.push((grown[grown.length - 1] ?? 0) + lineCount(sug.replacement) - (sug.endLine - sug.startLine + 1));
     const moved = (line: number) => {
-      let lo = 0;
-      let hi = byEnd.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (byEnd[mid].endLine < line) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = firstNotBefore(byEnd.length, (k) => byEnd[k].endLine < line);
       return line + (lo ? grown[lo - 1] : 0);
     };
     const spans = group.map((i) => checkedSpan(items[i]));

@@ -15,6 +15,7 @@ import { importsModule } from "./lib/imports.js";
 import { hardcodedSecrets, hardcodedTokens } from "./lib/secrets.js";
 import { splitWords, targetNames } from "./lib/words.js";
 import { AnalysisStopped } from "./stopped.js";
+import { firstNotBefore, memoPer } from "./sorted.js";
 
 export type { RawMatch, MatchOutcome } from "./types.js";
 export { fillMessage };
@@ -170,16 +171,13 @@ function sinkNames(sink: TaintSpec["sinks"][number]): { calls: Set<string>; last
   return names;
 }
 
-const silencedFiles = new WeakMap<FileModel, Map<Rule, boolean>>();
+const silencedFiles = memoPer<FileModel, Rule, boolean>();
 
 /** Whether a file-level fact (`unless_file`) silences the rule in this file; computed once per file. */
 function fileSilences(model: FileModel, rule: Rule): boolean {
-  let memo = silencedFiles.get(model);
-  if (!memo) silencedFiles.set(model, (memo = new Map()));
-  let out = memo.get(rule);
-  if (out === undefined) {
+  return silencedFiles(model, rule, () => {
     const u = rule.match.unless_file!;
-    out = false;
+    let out = false;
     if (u.calls?.length) {
       const calls = new Set(u.calls);
       const lasts = new Set(u.calls.map((c) => c.slice(c.lastIndexOf(".") + 1)));
@@ -192,9 +190,8 @@ function fileSilences(model: FileModel, rule: Rule): boolean {
       });
     }
     if (!out && u.lacks_text !== undefined) out = !new RegExp(u.lacks_text, "i").test(model.source);
-    memo.set(rule, out);
-  }
-  return out;
+    return out;
+  });
 }
 
 /** Whether the object of an attribute or subscript target meets the pattern's condition. */
@@ -257,16 +254,7 @@ function candidateSites(model: FileModel, patterns: AssignmentPatternSpec[]): As
   const picked = new Set<number>();
   for (const w of words) {
     for (let at = src.indexOf(w); at !== -1; at = src.indexOf(w, at + w.length)) {
-      let lo = 0;
-      let hi = sites.length - 1;
-      let found = -1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (sites[mid].start <= at) {
-          found = mid;
-          lo = mid + 1;
-        } else hi = mid - 1;
-      }
+      const found = firstNotBefore(sites.length, (k) => sites[k].start <= at) - 1;
       if (found >= 0) picked.add(found);
     }
   }

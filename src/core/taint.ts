@@ -9,6 +9,7 @@
 import type { Node } from "./python.js";
 import type { AssignmentSite, FileModel, Scope, CallSite } from "./scope.js";
 import type { TaintSourceSpec } from "./rules/schema.js";
+import { memoPer } from "./sorted.js";
 
 
 /** Which sources count and what cleans a value: a rule's taint profile (the engine's is the default). */
@@ -353,15 +354,11 @@ function sourcePossible(text: string, src: TaintSourceSpec): boolean {
   return false;
 }
 
-const possibleSources = new WeakMap<FileModel, Map<TaintSourceSpec, boolean>>();
+const possibleSources = memoPer<FileModel, TaintSourceSpec, boolean>();
 
 /** `sourcePossible` for the model's text, once per file and source (every taint profile asks). */
 function sourcePossibleIn(model: FileModel, src: TaintSourceSpec): boolean {
-  let memo = possibleSources.get(model);
-  if (!memo) possibleSources.set(model, (memo = new Map()));
-  let out = memo.get(src);
-  if (out === undefined) memo.set(src, (out = sourcePossible(model.source, src)));
-  return out;
+  return possibleSources(model, src, () => sourcePossible(model.source, src));
 }
 
 /** Whether `word` occurs in `text` with no identifier character either side. */
